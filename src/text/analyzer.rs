@@ -1,1 +1,365 @@
-//! TODO
+//! The analysis pipeline: one pass over a text yields the four token streams of GUIDE §2.
+//!
+//! | field     | token                                                       | example (`Việt Nam’s defence`) |
+//! |-----------|-------------------------------------------------------------|--------------------------------|
+//! | `exact`   | canonical lowercase form, diacritics kept                    | `việt` `nam` `defence`         |
+//! | `folded`  | diacritics removed, `đ` → `d`                                 | `viet` `nam` `defence`         |
+//! | `joined`  | two adjacent Vietnamese syllables, folded and concatenated   | `vietnam`                      |
+//! | `english` | folded, British spelling unified to American, Snowball stem  | `viet` `nam` `defens`          |
+//!
+//! All streams share one position numbering (word *n* has position *n* in every field; a joined
+//! token takes its first syllable's position), so phrase queries work per field. Offsets are
+//! byte ranges into the text given to the analyzer. Indexing and querying go through this same
+//! code ([`Analyzer::analyze`] for queries, [`Analyzer::field_tokens`] for documents), so a
+//! query can only miss a document for reasons of meaning, never of analysis.
+
+use std::sync::Arc;
+
+use tantivy::tokenizer::Token;
+
+use super::fold::fold_word;
+use super::normalize::normalize_word;
+use super::segment::{for_each_word, Word};
+use super::spelling::Spelling;
+use super::syllable::is_folded_syllable;
+
+/// The four analysed fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FieldKind {
+    /// Lowercase canonical form with diacritics: accent-exact matches.
+    Exact,
+    /// Diacritic-free form: matches whatever the accents typed.
+    Folded,
+    /// Adjacent Vietnamese syllables concatenated: `việt nam` → `vietnam`.
+    Joined,
+    /// Folded, spelling-unified and stemmed English.
+    English,
+}
+
+impl FieldKind {
+    /// All fields, in a fixed order.
+    pub const ALL: [FieldKind; 4] = [
+        FieldKind::Exact,
+        FieldKind::Folded,
+        FieldKind::Joined,
+        FieldKind::English,
+    ];
+
+    /// The field's short name (`exact`, `folded`, `joined`, `english`).
+    pub fn name(self) -> &'static str {
+        match self {
+            FieldKind::Exact => "exact",
+            FieldKind::Folded => "folded",
+            FieldKind::Joined => "joined",
+            FieldKind::English => "english",
+        }
+    }
+
+    /// The name under which the field's tokenizer is registered in tantivy.
+    pub fn tokenizer_name(self) -> &'static str {
+        match self {
+            FieldKind::Exact => "timkiem_exact",
+            FieldKind::Folded => "timkiem_folded",
+            FieldKind::Joined => "timkiem_joined",
+            FieldKind::English => "timkiem_english",
+        }
+    }
+
+    /// Parses a short field name.
+    pub fn from_name(name: &str) -> Option<FieldKind> {
+        FieldKind::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+/// One analysed word: its place in the text and its forms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnalyzedWord {
+    /// Byte offset of the word in the analysed text.
+    pub start: usize,
+    /// Byte offset one past the end of the word.
+    pub end: usize,
+    /// Position (word ordinal) of the word.
+    pub position: usize,
+    /// Canonical lowercase form with diacritics (the `exact` token).
+    pub exact: String,
+    /// Diacritic-free form (the `folded` token).
+    pub folded: String,
+    /// Whether the folded form is a possible Vietnamese syllable.
+    pub syllable: bool,
+    /// Whether only whitespace or `_` separates this word from the previous one.
+    pub spaced_from_previous: bool,
+}
+
+impl AnalyzedWord {
+    /// The `joined` token for this word and the one after it, if they can be joined: both are
+    /// Vietnamese syllables and only whitespace or `_` separates them.
+    pub fn joined_with(&self, next: &AnalyzedWord) -> Option<String> {
+        (self.syllable && next.syllable && next.spaced_from_previous)
+            .then(|| format!("{}{}", self.folded, next.folded))
+    }
+}
+
+/// Token streams of all four fields for one text.
+#[derive(Debug, Default, Clone)]
+pub struct FieldTokens {
+    /// Tokens of the `exact` field.
+    pub exact: Vec<Token>,
+    /// Tokens of the `folded` field.
+    pub folded: Vec<Token>,
+    /// Tokens of the `joined` field.
+    pub joined: Vec<Token>,
+    /// Tokens of the `english` field.
+    pub english: Vec<Token>,
+}
+
+impl FieldTokens {
+    /// The tokens of one field.
+    pub fn get(&self, field: FieldKind) -> &[Token] {
+        match field {
+            FieldKind::Exact => &self.exact,
+            FieldKind::Folded => &self.folded,
+            FieldKind::Joined => &self.joined,
+            FieldKind::English => &self.english,
+        }
+    }
+
+    fn take(self, field: FieldKind) -> Vec<Token> {
+        match field {
+            FieldKind::Exact => self.exact,
+            FieldKind::Folded => self.folded,
+            FieldKind::Joined => self.joined,
+            FieldKind::English => self.english,
+        }
+    }
+}
+
+/// The text analyzer. Cheap to clone (shared state behind an `Arc`), safe to share between
+/// threads.
+#[derive(Clone)]
+pub struct Analyzer {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    spelling: Spelling,
+    stemmer: frostem::Stemmer,
+}
+
+impl std::fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Analyzer")
+            .field("spelling_variants", &self.inner.spelling.len())
+            .finish()
+    }
+}
+
+impl Analyzer {
+    /// An analyzer that unifies English spellings with `spelling`.
+    pub fn new(spelling: Spelling) -> Self {
+        Analyzer {
+            inner: Arc::new(Inner {
+                spelling,
+                stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
+            }),
+        }
+    }
+
+    /// Analyses `text` into words with their exact and folded forms. This is the query-side
+    /// entry point; documents go through [`Analyzer::field_tokens`], which shares every stage.
+    ///
+    /// ```
+    /// use timkiem::text::analyzer::Analyzer;
+    /// let analyzer = Analyzer::default();
+    /// let words = analyzer.analyze("Hoàng Xuân Chiến");
+    /// let folded: Vec<_> = words.iter().map(|w| w.folded.as_str()).collect();
+    /// assert_eq!(folded, ["hoang", "xuan", "chien"]);
+    /// ```
+    pub fn analyze(&self, text: &str) -> Vec<AnalyzedWord> {
+        let mut out = Vec::new();
+        let mut position = 0;
+        for_each_word(text, |word| {
+            out.push(analyze_word(word, position));
+            position += 1;
+        });
+        out
+    }
+
+    /// The `english` form of a folded word: spelling unified, then stemmed.
+    pub fn english_form(&self, folded: &str) -> String {
+        match self.inner.spelling.unify(folded) {
+            Some(unified) => self.inner.stemmer.stem(&unified).into_owned(),
+            None => self.inner.stemmer.stem(folded).into_owned(),
+        }
+    }
+
+    /// Tokens of all four fields for `text`, in one pass.
+    pub fn field_tokens(&self, text: &str) -> FieldTokens {
+        let mut out = FieldTokens::default();
+        self.field_tokens_into(text, &mut out);
+        out
+    }
+
+    /// Like [`Analyzer::field_tokens`], appending to existing vectors (cleared first).
+    pub fn field_tokens_into(&self, text: &str, out: &mut FieldTokens) {
+        out.exact.clear();
+        out.folded.clear();
+        out.joined.clear();
+        out.english.clear();
+        let mut previous: Option<AnalyzedWord> = None;
+        let mut position = 0;
+        for_each_word(text, |word| {
+            let analyzed = analyze_word(word, position);
+            position += 1;
+            let token = |text: String, from: usize, to: usize, position: usize| Token {
+                offset_from: from,
+                offset_to: to,
+                position,
+                text,
+                position_length: 1,
+            };
+            if let Some(prev) = &previous {
+                if let Some(joined) = prev.joined_with(&analyzed) {
+                    out.joined
+                        .push(token(joined, prev.start, analyzed.end, prev.position));
+                }
+            }
+            let (start, end, pos) = (analyzed.start, analyzed.end, analyzed.position);
+            out.english
+                .push(token(self.english_form(&analyzed.folded), start, end, pos));
+            out.exact
+                .push(token(analyzed.exact.clone(), start, end, pos));
+            out.folded
+                .push(token(analyzed.folded.clone(), start, end, pos));
+            previous = Some(analyzed);
+        });
+    }
+
+    /// Tokens of one field for `text` (what the field's tantivy tokenizer produces).
+    pub fn tokens(&self, text: &str, field: FieldKind) -> Vec<Token> {
+        self.field_tokens(text).take(field)
+    }
+}
+
+impl Default for Analyzer {
+    /// An analyzer with the spelling variants of the built-in default schema.
+    fn default() -> Self {
+        crate::schema::SchemaConfig::default().analyzer()
+    }
+}
+
+fn analyze_word(word: Word<'_>, position: usize) -> AnalyzedWord {
+    let mut exact = String::with_capacity(word.text.len());
+    normalize_word(word.text, &mut exact);
+    let folded = if exact.is_ascii() {
+        exact.clone()
+    } else {
+        let mut folded = String::with_capacity(exact.len());
+        fold_word(&exact, &mut folded);
+        folded
+    };
+    AnalyzedWord {
+        start: word.start,
+        end: word.end,
+        position,
+        syllable: is_folded_syllable(&folded),
+        exact,
+        folded,
+        spaced_from_previous: word.spaced_from_previous,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(text: &str, field: FieldKind) -> Vec<String> {
+        Analyzer::default()
+            .tokens(text, field)
+            .into_iter()
+            .map(|t| t.text)
+            .collect()
+    }
+
+    #[test]
+    fn guide_table() {
+        let cases: &[(&str, &[&str], &[&str], &[&str])] = &[
+            (
+                "Hoàng Xuân Chiến",
+                &["hoàng", "xuân", "chiến"],
+                &["hoang", "xuan", "chien"],
+                &["hoangxuan", "xuanchien"],
+            ),
+            ("Hoa\u{300}ng", &["hoàng"], &["hoang"], &[]),
+            (
+                "Việt Nam’s defence",
+                &["việt", "nam", "defence"],
+                &["viet", "nam", "defence"],
+                &["vietnam"],
+            ),
+            ("ĐÀ NẴNG", &["đà", "nẵng"], &["da", "nang"], &["danang"]),
+        ];
+        for (text, exact, folded, joined) in cases {
+            assert_eq!(field(text, FieldKind::Exact), *exact, "exact of {text:?}");
+            assert_eq!(
+                field(text, FieldKind::Folded),
+                *folded,
+                "folded of {text:?}"
+            );
+            assert_eq!(
+                field(text, FieldKind::Joined),
+                *joined,
+                "joined of {text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn joined_never_crosses_punctuation_or_non_syllables() {
+        assert_eq!(field("Việt, Nam", FieldKind::Joined), Vec::<String>::new());
+        assert_eq!(field("Hà Nội strength", FieldKind::Joined), ["hanoi"]);
+        assert_eq!(field("Việt_Nam", FieldKind::Joined), ["vietnam"]);
+    }
+
+    #[test]
+    fn joined_takes_first_position_and_spans_both_words() {
+        let tokens = Analyzer::default().tokens("ở Hà Nội", FieldKind::Joined);
+        let hanoi = tokens.iter().find(|t| t.text == "hanoi").unwrap();
+        assert_eq!(hanoi.position, 1);
+        assert_eq!(&"ở Hà Nội"[hanoi.offset_from..hanoi.offset_to], "Hà Nội");
+    }
+
+    #[test]
+    fn english_unifies_spelling_and_stems() {
+        assert_eq!(
+            field("defence", FieldKind::English),
+            field("defense", FieldKind::English)
+        );
+        assert_eq!(
+            field("colours", FieldKind::English),
+            field("color", FieldKind::English)
+        );
+        assert_eq!(field("running", FieldKind::English), ["run"]);
+    }
+
+    #[test]
+    fn no_stopwords_are_removed() {
+        assert_eq!(
+            field("thể the a à", FieldKind::Exact),
+            ["thể", "the", "a", "à"]
+        );
+        assert_eq!(field("thể the a à", FieldKind::English).len(), 4);
+    }
+
+    #[test]
+    fn positions_are_shared_between_fields() {
+        let t = Analyzer::default().field_tokens("Hoàng Xuân Chiến defence");
+        for field in FieldKind::ALL {
+            for tok in t.get(field) {
+                assert!(tok.position < 4, "{field:?}");
+            }
+        }
+        let positions = |f| t.get(f).iter().map(|t| t.position).collect::<Vec<_>>();
+        assert_eq!(positions(FieldKind::Exact), positions(FieldKind::Folded));
+        assert_eq!(positions(FieldKind::Exact), positions(FieldKind::English));
+    }
+}

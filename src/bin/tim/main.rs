@@ -1,1 +1,46 @@
-fn main(){}
+//! `tim`: index and search bilingual Vietnamese/English text from the terminal.
+//!
+//! `main` stays thin: parse the arguments, run the command, and turn its outcome into an exit
+//! status (0 = matched / done, 1 = nothing matched, 2 = error with one line on stderr).
+
+mod cli;
+mod commands;
+mod render;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// How a command ended, as the shell sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Something matched, or the command did its work.
+    Success,
+    /// The search matched nothing.
+    NoMatch,
+}
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    match commands::run(args) {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::NoMatch) => ExitCode::from(1),
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            let _ = std::io::stdout().flush();
+            eprintln!("tim: {}", one_line(&format!("{err:#}")));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A closed pipe (`tim search x | head -1`) is the reader saying "enough", not an error.
+fn is_broken_pipe(err: &commands::CommandError) -> bool {
+    err.io_kind() == Some(std::io::ErrorKind::BrokenPipe)
+}
+
+/// Errors are printed on one line, whatever their sources contain.
+fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
+}

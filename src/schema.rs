@@ -1,0 +1,338 @@
+//! The index schema: what `index-schema/*.toml` says, and the tantivy fields it becomes.
+//!
+//! The TOML holds everything that decides how text is cut and analysed (passage sizes, file
+//! filters, ranking weights, snippet size, English spelling variants). A copy is stored inside
+//! every index so that queries are always analysed the way the index was built.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING,
+};
+
+use crate::error::{Error, Result};
+use crate::text::analyzer::{Analyzer, FieldKind};
+use crate::text::spelling::Spelling;
+
+/// The built-in default schema, `index-schema/default.toml`.
+pub const DEFAULT_SCHEMA_TOML: &str = include_str!("../index-schema/default.toml");
+
+/// The on-disk layout version this build of timkiem reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A parsed index schema.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SchemaConfig {
+    /// On-disk layout version; must equal [`FORMAT_VERSION`].
+    pub format: u32,
+    /// How files are cut into passages.
+    pub passages: PassageSizes,
+    /// Which files are indexed.
+    pub files: FileRules,
+    /// Field weights and ranking bonuses.
+    pub ranking: Ranking,
+    /// Snippet settings.
+    pub snippet: SnippetSettings,
+    /// English analysis settings.
+    pub english: EnglishSettings,
+}
+
+/// Passage sizes, in bytes of text.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PassageSizes {
+    /// Preferred size of a piece of a long paragraph.
+    pub target_bytes: usize,
+    /// No passage is longer than this (unless one sentence-free run of text forces it).
+    pub max_bytes: usize,
+    /// Paragraphs shorter than this are merged with their neighbours.
+    pub min_bytes: usize,
+}
+
+/// Which files of a corpus are indexed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FileRules {
+    /// Files larger than this are skipped.
+    pub max_file_bytes: u64,
+    /// Globs of files to index (relative to the corpus root); empty means all.
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// Globs of files never to index.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+/// Field weights and ranking bonuses.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Ranking {
+    /// Weight of accent-exact matches.
+    pub exact: f32,
+    /// Weight of adjacent-syllable (joined) matches.
+    pub joined: f32,
+    /// Weight of diacritic-insensitive matches.
+    pub folded: f32,
+    /// Weight of stemmed English matches.
+    pub english: f32,
+    /// Weight of matches in the file's title.
+    pub title: f32,
+    /// Weight of the bonus for query words found next to each other.
+    pub phrase: f32,
+}
+
+impl Ranking {
+    /// The weight of one analysed field.
+    pub fn weight(&self, field: FieldKind) -> f32 {
+        match field {
+            FieldKind::Exact => self.exact,
+            FieldKind::Folded => self.folded,
+            FieldKind::Joined => self.joined,
+            FieldKind::English => self.english,
+        }
+    }
+}
+
+/// Snippet settings.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SnippetSettings {
+    /// Longest snippet, in characters.
+    pub max_chars: usize,
+}
+
+/// English analysis settings.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EnglishSettings {
+    /// Suffix rules apply to words at least this many bytes long.
+    pub min_suffix_word_len: usize,
+    /// `[british_suffix, american_suffix]` pairs.
+    #[serde(default)]
+    pub suffix_rules: Vec<[String; 2]>,
+    /// British word → American word.
+    #[serde(default)]
+    pub variants: BTreeMap<String, String>,
+}
+
+impl Default for SchemaConfig {
+    fn default() -> Self {
+        SchemaConfig::parse(DEFAULT_SCHEMA_TOML, "built-in default")
+            .expect("the built-in schema is valid (checked by a unit test)")
+    }
+}
+
+impl SchemaConfig {
+    /// Parses a schema from TOML text; `origin` names it in error messages.
+    pub fn parse(toml_text: &str, origin: &str) -> Result<Self> {
+        let config: SchemaConfig = toml::from_str(toml_text).map_err(|e| Error::Schema {
+            origin: origin.to_string(),
+            message: e.message().to_string(),
+        })?;
+        config.validate(origin)?;
+        Ok(config)
+    }
+
+    /// Reads and parses a schema file.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        SchemaConfig::parse(&text, &path.display().to_string())
+    }
+
+    /// The schema as TOML (the form stored inside an index).
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("a schema always serialises")
+    }
+
+    fn validate(&self, origin: &str) -> Result<()> {
+        let fail = |message: String| {
+            Err(Error::Schema {
+                origin: origin.to_string(),
+                message,
+            })
+        };
+        if self.format != FORMAT_VERSION {
+            return fail(format!(
+                "format {} is not supported by this timkiem (it reads format {FORMAT_VERSION})",
+                self.format
+            ));
+        }
+        let p = &self.passages;
+        if p.min_bytes > p.target_bytes || p.target_bytes > p.max_bytes || p.max_bytes == 0 {
+            return fail("passages need 0 < min_bytes <= target_bytes <= max_bytes".into());
+        }
+        let r = &self.ranking;
+        let weights = [r.exact, r.joined, r.folded, r.english, r.title, r.phrase];
+        if weights.iter().any(|w| !w.is_finite() || *w < 0.0) {
+            return fail("ranking weights must be finite and not negative".into());
+        }
+        if self.snippet.max_chars == 0 {
+            return fail("snippet.max_chars must be positive".into());
+        }
+        Ok(())
+    }
+
+    /// The analyzer this schema describes.
+    pub fn analyzer(&self) -> Analyzer {
+        let e = &self.english;
+        Analyzer::new(Spelling::new(
+            e.variants.iter().map(|(b, a)| (b.clone(), a.clone())),
+            e.suffix_rules
+                .iter()
+                .map(|[from, to]| (from.clone(), to.clone())),
+            e.min_suffix_word_len,
+        ))
+    }
+}
+
+/// Handles of the tantivy fields of a timkiem index.
+#[derive(Debug, Clone)]
+pub struct IndexFields {
+    /// The tantivy schema.
+    pub schema: Schema,
+    /// Document kind: [`KIND_PASSAGE`] or [`KIND_FILE`] (indexed, for deletes and filters).
+    pub kind: Field,
+    /// Key of the source: relative path with `/` separators, or a JSON Lines record id.
+    pub path: Field,
+    /// Raw bytes of a path that is not UTF-8 (stored only on such documents).
+    pub path_bytes: Field,
+    /// Whether the source is a JSON Lines record (1) rather than a file (0).
+    pub record: Field,
+    /// Passage ordinal within its source.
+    pub passage: Field,
+    /// Byte offset of the passage in the source's decoded text.
+    pub byte_start: Field,
+    /// Byte offset one past the passage's end.
+    pub byte_end: Field,
+    /// 1-based first line of the passage.
+    pub line: Field,
+    /// The passage text (stored, for snippets).
+    pub text: Field,
+    /// Body fields, one per analysis.
+    pub body: [Field; 4],
+    /// Title fields (`exact`, `folded`).
+    pub title: [Field; 2],
+    /// Manifest: file size in bytes.
+    pub file_size: Field,
+    /// Manifest: modification time, nanoseconds since the Unix epoch.
+    pub file_mtime: Field,
+    /// Manifest: hash of the file's bytes.
+    pub file_hash: Field,
+}
+
+/// `kind` value of passage documents.
+pub const KIND_PASSAGE: &str = "p";
+/// `kind` value of manifest documents (one per indexed file).
+pub const KIND_FILE: &str = "f";
+
+impl IndexFields {
+    /// Builds the tantivy schema of a timkiem index.
+    pub fn build() -> Self {
+        let mut b = Schema::builder();
+        let kind = b.add_text_field("kind", STRING);
+        let path = b.add_text_field("path", STRING | STORED);
+        let path_bytes = b.add_bytes_field("path_bytes", STORED);
+        let record = b.add_u64_field("record", STORED);
+        let passage = b.add_u64_field("passage", STORED);
+        let byte_start = b.add_u64_field("byte_start", STORED);
+        let byte_end = b.add_u64_field("byte_end", STORED);
+        let line = b.add_u64_field("line", STORED);
+        let text = b.add_text_field("text", STORED);
+        let analysed = |field: FieldKind, positions: bool| {
+            let record = if positions {
+                IndexRecordOption::WithFreqsAndPositions
+            } else {
+                IndexRecordOption::WithFreqs
+            };
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(field.tokenizer_name())
+                    .set_index_option(record),
+            )
+        };
+        // Positions only where phrases need them: exact and folded.
+        let body = [
+            b.add_text_field("body_exact", analysed(FieldKind::Exact, true)),
+            b.add_text_field("body_folded", analysed(FieldKind::Folded, true)),
+            b.add_text_field("body_joined", analysed(FieldKind::Joined, false)),
+            b.add_text_field("body_english", analysed(FieldKind::English, false)),
+        ];
+        let title = [
+            b.add_text_field("title_exact", analysed(FieldKind::Exact, false)),
+            b.add_text_field("title_folded", analysed(FieldKind::Folded, false)),
+        ];
+        let file_size = b.add_u64_field("file_size", STORED);
+        let file_mtime = b.add_i64_field("file_mtime", STORED);
+        let file_hash = b.add_u64_field("file_hash", STORED);
+        IndexFields {
+            schema: b.build(),
+            kind,
+            path,
+            path_bytes,
+            record,
+            passage,
+            byte_start,
+            byte_end,
+            line,
+            text,
+            body,
+            title,
+            file_size,
+            file_mtime,
+            file_hash,
+        }
+    }
+
+    /// The body field of one analysis.
+    pub fn body_field(&self, field: FieldKind) -> Field {
+        self.body[field as usize]
+    }
+
+    /// Looks the fields up in an existing index's schema, failing if it is not a timkiem
+    /// schema of this format.
+    pub fn from_schema(schema: &Schema) -> std::result::Result<Self, String> {
+        let expected = IndexFields::build();
+        if expected.schema != *schema {
+            return Err("its field layout is not the one this timkiem expects".into());
+        }
+        Ok(expected)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_schema_parses_and_round_trips() {
+        let config = SchemaConfig::default();
+        assert_eq!(config.format, FORMAT_VERSION);
+        assert!(config.english.variants.contains_key("defence"));
+        let again = SchemaConfig::parse(&config.to_toml(), "round trip").unwrap();
+        assert_eq!(config, again);
+    }
+
+    #[test]
+    fn bad_schemas_are_refused_with_their_origin() {
+        let wrong_format = DEFAULT_SCHEMA_TOML.replace("format = 1", "format = 99");
+        let err = SchemaConfig::parse(&wrong_format, "x.toml").unwrap_err();
+        assert!(err.to_string().contains("x.toml"), "{err}");
+        assert!(err.to_string().contains("format 99"), "{err}");
+        let unknown = format!("{DEFAULT_SCHEMA_TOML}\nbogus = 1\n");
+        assert!(SchemaConfig::parse(&unknown, "y").is_err());
+        let negative = DEFAULT_SCHEMA_TOML.replace("exact = 1.6", "exact = -1.0");
+        assert!(SchemaConfig::parse(&negative, "z").is_err());
+    }
+
+    #[test]
+    fn field_layout_matches_field_kind_order() {
+        let f = IndexFields::build();
+        for kind in FieldKind::ALL {
+            let name = f.schema.get_field_name(f.body_field(kind));
+            assert_eq!(name, format!("body_{}", kind.name()));
+        }
+    }
+}

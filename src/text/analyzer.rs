@@ -282,7 +282,9 @@ mod tests {
 
     #[test]
     fn guide_table() {
-        let cases: &[(&str, &[&str], &[&str], &[&str])] = &[
+        // (text, exact, folded, joined)
+        type Case<'a> = (&'a str, &'a [&'a str], &'a [&'a str], &'a [&'a str]);
+        let cases: &[Case] = &[
             (
                 "Hoàng Xuân Chiến",
                 &["hoàng", "xuân", "chiến"],

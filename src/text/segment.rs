@@ -90,15 +90,12 @@ fn split_segment<'a>(
     emit: &mut impl FnMut(Word<'a>),
 ) {
     let mut part_start = 0;
-    let mut parts = segment
+    let parts = segment
         .char_indices()
         .filter(|&(_, c)| is_inner_separator(c))
         .map(|(i, c)| (i, i + c.len_utf8(), c == '_'))
         .chain(std::iter::once((segment.len(), segment.len(), false)));
-    loop {
-        let Some((sep_start, sep_end, underscore)) = parts.next() else {
-            break;
-        };
+    for (sep_start, sep_end, underscore) in parts {
         let part = &segment[part_start..sep_start];
         if !part.is_empty() {
             emit_word(part, offset + part_start, gap, emit);

@@ -8,7 +8,7 @@
 //!    (see [`crate::text`]), so `Hoàng`, `hoang` and an NFD-typed `Hoàng` meet the same tokens;
 //! 3. **tantivy query**: the analysed groups become a boolean query over the index fields;
 //! 4. **hits**: tantivy ranks the matching documents;
-//! 5. **snippets** (`snippet`): the byte ranges of matched words in a stored passage give the
+//! 5. **snippets** ([`snippet`]): the byte ranges of matched words in a stored passage give the
 //!    window of text shown for each hit, with highlights.
 //!
 //! `eval` measures the ranking against judged queries (BEIR files: nDCG, MRR, recall).
@@ -17,3 +17,4 @@
 //! are pure functions of their inputs.
 
 pub mod query;
+pub mod snippet;

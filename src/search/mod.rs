@@ -11,10 +11,11 @@
 //! 5. **snippets** ([`snippet`]): the byte ranges of matched words in a stored passage give the
 //!    window of text shown for each hit, with highlights.
 //!
-//! `eval` measures the ranking against judged queries (BEIR files: nDCG, MRR, recall).
+//! [`eval`] measures the ranking against judged queries (BEIR files: nDCG, MRR, recall).
 //!
 //! This module holds the parts that do not depend on tantivy: parsing, snippets and evaluation
 //! are pure functions of their inputs.
 
+pub mod eval;
 pub mod query;
 pub mod snippet;

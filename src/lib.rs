@@ -20,6 +20,7 @@
 
 pub mod error;
 pub mod schema;
+pub mod search;
 pub mod text;
 
 pub use error::{Error, Result};

@@ -19,11 +19,19 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod index;
+pub mod ingest;
 pub mod schema;
 pub mod search;
 pub mod text;
 
 pub use error::{Error, Result};
+pub use index::{Index, IndexInfo};
+pub use ingest::indexer::{
+    index_directory, index_jsonl, IndexOptions, JsonlKeys, NoProgress, Progress, Summary,
+};
+pub use schema::SchemaConfig;
+pub use search::searcher::{Hit, SearchOptions, Searcher};
 
 /// The text analysis, as embedders and tantivy users need it: the analyzer, its fields, the
 /// tantivy tokenizers and their registration.

@@ -221,6 +221,8 @@ pub struct IndexFields {
     pub file_mtime: Field,
     /// Manifest: hash of the file's bytes.
     pub file_hash: Field,
+    /// Manifest: when the run that indexed the file started, nanoseconds since the Unix epoch.
+    pub indexed_at: Field,
 }
 
 /// `kind` value of passage documents.
@@ -267,6 +269,7 @@ impl IndexFields {
         let file_size = b.add_u64_field("file_size", STORED);
         let file_mtime = b.add_i64_field("file_mtime", STORED);
         let file_hash = b.add_u64_field("file_hash", STORED);
+        let indexed_at = b.add_i64_field("indexed_at", STORED);
         IndexFields {
             schema: b.build(),
             kind,
@@ -283,6 +286,7 @@ impl IndexFields {
             file_size,
             file_mtime,
             file_hash,
+            indexed_at,
         }
     }
 

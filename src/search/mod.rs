@@ -19,3 +19,4 @@
 pub mod eval;
 pub mod query;
 pub mod snippet;
+pub mod searcher;

@@ -1,12 +1,19 @@
-//! The subcommands: each resolves its arguments, calls the library, and hands results to
+//! The subcommands: each resolves its arguments into library calls and hands the results to
 //! `render`.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
-use serde_json::json;
 use timkiem::analysis::{Analyzer, FieldKind};
+use timkiem::ingest::indexer::{index_directory, index_jsonl, IndexOptions, JsonlKeys, Summary};
+use timkiem::ingest::walk::WalkOptions;
+use timkiem::search::eval::{read_qrels, read_queries, Evaluator};
+use timkiem::search::searcher::{SearchOptions, Searcher};
+use timkiem::{Error, Index, SchemaConfig};
 
-use crate::cli::{AnalyzeArgs, Cli, Command};
+use crate::cli::{AnalyzeArgs, Cli, Command, EvalArgs, IndexArgs, InfoArgs, SearchArgs, WalkArgs};
+use crate::render::{self, BarProgress, HitPrinter};
 use crate::Outcome;
 
 /// Why a command failed.
@@ -25,28 +32,196 @@ impl CommandError {
     pub fn io_kind(&self) -> Option<io::ErrorKind> {
         match self {
             CommandError::Io(e) => Some(e.kind()),
-            CommandError::Lib(timkiem::Error::Io { source, .. }) => Some(source.kind()),
             CommandError::Lib(_) => None,
         }
     }
 }
 
+type CmdResult = Result<Outcome, CommandError>;
+
 /// Runs one command.
-pub fn run(cli: Cli) -> Result<Outcome, CommandError> {
+pub fn run(cli: Cli) -> CmdResult {
     match cli.command {
+        Command::Index(args) => index(args),
+        Command::Search(args) => search(args),
         Command::Analyze(args) => analyze(args),
+        Command::Info(args) => info(args),
+        Command::Eval(args) => eval(args),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "tim", &mut io::stdout());
             Ok(Outcome::Success)
         }
-        _ => Err(timkiem::Error::Invalid("this command is not available yet".into()).into()),
     }
 }
 
-fn analyze(args: AnalyzeArgs) -> Result<Outcome, CommandError> {
+fn walk_options(args: &WalkArgs) -> WalkOptions {
+    WalkOptions {
+        hidden: args.hidden,
+        follow_links: args.follow,
+        follow_outside_root: args.follow_outside,
+        respect_ignore_files: !args.no_ignore,
+        globs: args.globs.clone(),
+        excludes: args.excludes.clone(),
+        ..WalkOptions::default()
+    }
+}
+
+fn index(args: IndexArgs) -> CmdResult {
+    let schema = args.schema.as_deref().map(SchemaConfig::load).transpose()?;
+    let opts = IndexOptions {
+        walk: walk_options(&args.walk),
+        rebuild: args.rebuild,
+        schema,
+        ..IndexOptions::default()
+    };
+    let mut progress = BarProgress::new(args.quiet);
+    let summary = if let Some(jsonl) = &args.jsonl {
+        let index_dir = args
+            .index
+            .clone()
+            .unwrap_or_else(|| jsonl_index_dir(jsonl));
+        let keys = JsonlKeys {
+            id: args.id_key.clone(),
+            title: args.title_key.clone(),
+            text: args.text_key.clone(),
+        };
+        index_jsonl(jsonl, &keys, &index_dir, &opts, &mut progress)?
+    } else {
+        let corpus = args.corpus.clone().unwrap_or_else(|| PathBuf::from("."));
+        let index_dir = args.index.clone().unwrap_or_else(|| corpus.join(".tim"));
+        index_directory(&corpus, &index_dir, &opts, &mut progress)?
+    };
+    if !args.quiet {
+        eprintln!("{}", summary_line(&summary));
+    }
+    Ok(Outcome::Success)
+}
+
+/// Default index of a JSON Lines corpus: `FILE.tim/` beside it.
+fn jsonl_index_dir(jsonl: &Path) -> PathBuf {
+    let mut name = jsonl.file_name().unwrap_or_default().to_os_string();
+    name.push(".tim");
+    jsonl.with_file_name(name)
+}
+
+fn summary_line(s: &Summary) -> String {
+    let mut line = format!(
+        "tim: {} indexed, {} unchanged, {} removed, {} skipped",
+        s.indexed,
+        s.unchanged,
+        s.removed,
+        s.skipped_total()
+    );
+    if !s.skipped.is_empty() {
+        let reasons: Vec<String> = s.skipped.iter().map(|(r, n)| format!("{n} {r}")).collect();
+        line.push_str(&format!(" ({})", reasons.join(", ")));
+    }
+    if s.converted > 0 {
+        line.push_str(&format!(", {} converted from legacy encodings", s.converted));
+    }
+    if s.lossy > 0 {
+        line.push_str(&format!(", {} decoded lossily", s.lossy));
+    }
+    line.push_str(&format!(
+        "; {} passages, {:.1} MB read in {:.2} s",
+        s.passages,
+        s.bytes_read as f64 / 1e6,
+        s.seconds
+    ));
+    line
+}
+
+/// Finds the index to use: an explicit one, or the nearest `.tim/` upwards from the current
+/// directory.
+fn resolve_index(explicit: Option<&Path>) -> Result<PathBuf, CommandError> {
+    if let Some(dir) = explicit {
+        // A corpus directory stands for its `.tim/`.
+        if !dir.join("meta.json").exists() && dir.join(".tim").join("meta.json").exists() {
+            return Ok(dir.join(".tim"));
+        }
+        return Ok(dir.to_path_buf());
+    }
+    let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
+    for dir in cwd.ancestors() {
+        let candidate = dir.join(".tim");
+        if candidate.join("meta.json").is_file() {
+            return Ok(candidate);
+        }
+    }
+    Err(Error::IndexNotFound {
+        path: cwd.join(".tim"),
+    }
+    .into())
+}
+
+fn search(args: SearchArgs) -> CmdResult {
+    let (index_dir, display_root) = match &args.path {
+        Some(corpus) => {
+            let index_dir = args.index.clone().unwrap_or_else(|| corpus.join(".tim"));
+            if !args.no_refresh {
+                refresh(corpus, &index_dir, args.quiet || args.json)?;
+            }
+            (index_dir, Some(corpus.clone()))
+        }
+        None => (resolve_index(args.index.as_deref())?, None),
+    };
+    let searcher = Searcher::open(&index_dir)?;
+    let opts = SearchOptions {
+        limit: args.limit,
+        globs: args.globs.clone(),
+        ..SearchOptions::default()
+    };
+    let color = render::use_color(args.color);
+    let stdout = io::stdout();
+    let mut printer = HitPrinter::new(stdout.lock(), args.json, color, display_root, args.files_with_matches);
+    let mut matched = false;
+    if let Some(queries_path) = &args.queries {
+        for query in read_queries(queries_path)? {
+            let hits = searcher.search_with(&query.text, &opts)?;
+            matched |= !hits.is_empty();
+            printer.print(&hits, Some(&query.id))?;
+        }
+    } else {
+        let query = args.query.as_deref().unwrap_or_default();
+        let started = Instant::now();
+        let hits = searcher.search_with(query, &opts)?;
+        let elapsed = started.elapsed();
+        if !args.json && !args.quiet && io::stderr().is_terminal() {
+            eprintln!("{} hits in {:.1} ms", hits.len(), elapsed.as_secs_f64() * 1e3);
+        }
+        matched = !hits.is_empty();
+        printer.print(&hits, None)?;
+    }
+    printer.finish()?;
+    Ok(if matched { Outcome::Success } else { Outcome::NoMatch })
+}
+
+/// Brings the index of `corpus` up to date before a search; when another process is writing
+/// it, the search uses its last commit.
+fn refresh(corpus: &Path, index_dir: &Path, quiet: bool) -> Result<(), CommandError> {
+    let mut progress = BarProgress::new(quiet);
+    match index_directory(corpus, index_dir, &IndexOptions::default(), &mut progress) {
+        Ok(summary) => {
+            if !quiet && (summary.indexed > 0 || summary.removed > 0) {
+                eprintln!("{}", summary_line(&summary));
+            }
+            Ok(())
+        }
+        Err(Error::IndexLocked { .. }) => {
+            eprintln!("tim: index is being written by another process; searching its last commit");
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn analyze(args: AnalyzeArgs) -> CmdResult {
     let text = args.text.join(" ");
-    let analyzer = Analyzer::default();
+    let analyzer: Analyzer = match &args.index {
+        Some(dir) => Index::open(&resolve_index(Some(dir))?)?.analyzer().clone(),
+        None => Analyzer::default(),
+    };
     let tokens = analyzer.field_tokens(&text);
     let mut out = io::stdout().lock();
     if args.json {
@@ -56,21 +231,17 @@ fn analyze(args: AnalyzeArgs) -> Result<Outcome, CommandError> {
                 .get(field)
                 .iter()
                 .map(|t| {
-                    json!({"token": t.text, "start": t.offset_from, "end": t.offset_to, "position": t.position})
+                    serde_json::json!({"token": t.text, "start": t.offset_from, "end": t.offset_to, "position": t.position})
                 })
                 .collect();
             object.insert(field.name().to_string(), list.into());
         }
         writeln!(out, "{}", serde_json::Value::Object(object))?;
     } else {
-        writeln!(
-            out,
-            "{:<8} {:>4} {:>6} {:>6}  token  (text)",
-            "field", "pos", "start", "end"
-        )?;
+        writeln!(out, "{:<8} {:>4} {:>6} {:>6}  token  (text)", "field", "pos", "start", "end")?;
         for field in FieldKind::ALL {
             for t in tokens.get(field) {
-                let original = crate::render::escape_controls(&text[t.offset_from..t.offset_to]);
+                let original = render::escape_controls(&text[t.offset_from..t.offset_to]);
                 writeln!(
                     out,
                     "{:<8} {:>4} {:>6} {:>6}  {}  ({original})",
@@ -78,10 +249,86 @@ fn analyze(args: AnalyzeArgs) -> Result<Outcome, CommandError> {
                     t.position,
                     t.offset_from,
                     t.offset_to,
-                    crate::render::escape_controls(&t.text),
+                    render::escape_controls(&t.text),
                 )?;
             }
         }
     }
     Ok(Outcome::Success)
+}
+
+fn info(args: InfoArgs) -> CmdResult {
+    let dir = resolve_index(args.index.as_deref())?;
+    let info = Index::open(&dir)?.info()?;
+    let mut out = io::stdout().lock();
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string(&info).map_err(|e| Error::Invalid(e.to_string()))?)?;
+    } else {
+        writeln!(out, "index:     {}", render::escape_controls(&info.dir.display().to_string()))?;
+        writeln!(out, "files:     {}", info.files)?;
+        writeln!(out, "passages:  {}", info.passages)?;
+        writeln!(out, "size:      {:.1} MB", info.bytes_on_disk as f64 / 1e6)?;
+        writeln!(out, "segments:  {}", info.segments)?;
+        writeln!(out, "format:    {}", info.format)?;
+        if let Some(t) = info.last_commit_unix {
+            writeln!(out, "committed: {t} (seconds since the Unix epoch)")?;
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+fn eval(args: EvalArgs) -> CmdResult {
+    let dir = resolve_index(args.index.as_deref())?;
+    let searcher = Searcher::open(&dir)?;
+    let qrels = read_qrels(&args.qrels)?;
+    let queries = read_queries(&args.queries)?;
+    let opts = SearchOptions {
+        limit: 1000,
+        plain: true,
+        snippets: false,
+        ..SearchOptions::default()
+    };
+    let mut evaluator = Evaluator::new(&qrels);
+    let mut out = io::stdout().lock();
+    for query in &queries {
+        if qrels.relevant_count(&query.id) == 0 {
+            continue;
+        }
+        let text = if args.strip_diacritics {
+            timkiem::text::fold::strip_diacritics(&query.text)
+        } else {
+            query.text.clone()
+        };
+        let hits = searcher.search_with(&text, &opts)?;
+        // A document's score is its best passage's: keep each document's first hit.
+        let mut seen = std::collections::HashSet::new();
+        let ranked: Vec<String> = hits
+            .into_iter()
+            .filter(|h| seen.insert(h.path.clone()))
+            .map(|h| doc_id(&h.path))
+            .take(100)
+            .collect();
+        let metrics = evaluator.add(&query.id, &ranked);
+        if args.per_query {
+            if let Some(m) = metrics {
+                writeln!(out, "{}\t{:.4}\t{:.4}\t{:.4}", query.id, m.ndcg_10, m.mrr_10, m.recall_10)?;
+            }
+        }
+    }
+    let m = evaluator.finish();
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string(&m).map_err(|e| Error::Invalid(e.to_string()))?)?;
+    } else {
+        writeln!(
+            out,
+            "queries {}  nDCG@10 {:.4}  MRR@10 {:.4}  Recall@10 {:.4}  Recall@100 {:.4}",
+            m.queries, m.ndcg_10, m.mrr_10, m.recall_10, m.recall_100
+        )?;
+    }
+    Ok(Outcome::Success)
+}
+
+/// The judged document id of a hit: a record's id, or a file's name without its extension.
+fn doc_id(path: &str) -> String {
+    path.to_string()
 }

@@ -1,0 +1,239 @@
+//! An index on disk: a tantivy index plus the schema it was built with.
+//!
+//! Layout of an index directory (by default `CORPUS/.tim/`):
+//!
+//! - tantivy's files (`meta.json`, segment files, its own lock files);
+//! - `timkiem.toml`: the [`SchemaConfig`] the index was built with. It wins over any other
+//!   schema, so queries are always analysed the way the index was built.
+//!
+//! Passages and the per-file manifest are tantivy documents of the same index, so they are
+//! committed together, atomically: a killed process leaves the last commit intact.
+
+use std::path::{Path, PathBuf};
+
+use tantivy::directory::MmapDirectory;
+use tantivy::schema::Value;
+use tantivy::store::{Compressor, ZstdCompressor};
+use tantivy::{IndexSettings, TantivyDocument};
+
+use crate::error::{Error, Result};
+use crate::schema::{IndexFields, SchemaConfig, KIND_FILE, KIND_PASSAGE};
+use crate::text::analyzer::Analyzer;
+use crate::text::tokenizers::register_tokenizers;
+
+/// Name of the schema file inside an index directory.
+pub const SCHEMA_FILE: &str = "timkiem.toml";
+
+/// An open timkiem index.
+#[derive(Clone)]
+pub struct Index {
+    dir: PathBuf,
+    tantivy: tantivy::Index,
+    fields: IndexFields,
+    config: SchemaConfig,
+    analyzer: Analyzer,
+}
+
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index").field("dir", &self.dir).finish()
+    }
+}
+
+/// What an index holds, for `tim info`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct IndexInfo {
+    /// The index directory.
+    pub dir: PathBuf,
+    /// Indexed files (or JSON Lines records).
+    pub files: u64,
+    /// Indexed passages.
+    pub passages: u64,
+    /// Size of the index on disk, in bytes.
+    pub bytes_on_disk: u64,
+    /// Number of tantivy segments.
+    pub segments: usize,
+    /// The schema's format version.
+    pub format: u32,
+    /// When the last commit was written (seconds since the Unix epoch), if known.
+    pub last_commit_unix: Option<u64>,
+}
+
+impl Index {
+    /// Opens an existing index.
+    ///
+    /// Fails with [`Error::IndexNotFound`] when `dir` holds no index, and with
+    /// [`Error::IndexUnusable`] (whose message says to rebuild) when it was made by an
+    /// incompatible version, lost its schema, or is damaged.
+    pub fn open(dir: &Path) -> Result<Index> {
+        if !dir.join("meta.json").is_file() {
+            return Err(Error::IndexNotFound {
+                path: dir.to_path_buf(),
+            });
+        }
+        let unusable = |message: String| Error::IndexUnusable {
+            path: dir.to_path_buf(),
+            message: format!("{message}; rebuild it with `tim index --rebuild`"),
+        };
+        let schema_path = dir.join(SCHEMA_FILE);
+        let schema_text = std::fs::read_to_string(&schema_path)
+            .map_err(|e| unusable(format!("cannot read its schema {SCHEMA_FILE}: {e}")))?;
+        let config = SchemaConfig::parse(&schema_text, &schema_path.display().to_string())
+            .map_err(|e| unusable(e.to_string()))?;
+        let tantivy = tantivy::Index::open_in_dir(dir)
+            .map_err(|e| unusable(format!("it is damaged ({e})")))?;
+        let fields = IndexFields::from_schema(&tantivy.schema()).map_err(unusable)?;
+        Ok(Index::assemble(dir, tantivy, fields, config))
+    }
+
+    /// Creates a new, empty index in `dir` (created if missing) with `config`.
+    pub fn create(dir: &Path, config: SchemaConfig) -> Result<Index> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        write_atomically(&dir.join(SCHEMA_FILE), config.to_toml().as_bytes())?;
+        let fields = IndexFields::build();
+        let settings = IndexSettings {
+            docstore_compression: Compressor::Zstd(ZstdCompressor::default()),
+            docstore_blocksize: 64 * 1024,
+            ..IndexSettings::default()
+        };
+        let directory = MmapDirectory::open(dir).map_err(|e| Error::IndexUnusable {
+            path: dir.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        let tantivy = tantivy::Index::builder()
+            .schema(fields.schema.clone())
+            .settings(settings)
+            .create(directory)?;
+        Ok(Index::assemble(dir, tantivy, fields, config))
+    }
+
+    /// Replaces the schema stored in the index at `dir` (only after all its documents were
+    /// deleted: the schema must describe every document of the index).
+    pub(crate) fn replace_schema(dir: &Path, config: &SchemaConfig) -> Result<()> {
+        write_atomically(&dir.join(SCHEMA_FILE), config.to_toml().as_bytes())
+    }
+
+    /// Deletes the index in `dir` entirely (used by `--rebuild` when the old index cannot even
+    /// be opened). Only files that belong to an index are removed.
+    pub fn destroy(dir: &Path) -> Result<()> {
+        if !dir.exists() {
+            return Ok(());
+        }
+        let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io(dir, e))?;
+            let path = entry.path();
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let ours = name == SCHEMA_FILE
+                || name == "meta.json"
+                || name == ".managed.json"
+                || name.starts_with(".tantivy")
+                || name.ends_with(".idx")
+                || name.ends_with(".pos")
+                || name.ends_with(".term")
+                || name.ends_with(".store")
+                || name.ends_with(".fast")
+                || name.ends_with(".fieldnorm")
+                || name.ends_with(".del")
+                || name.ends_with(".tmp");
+            if ours && path.is_file() {
+                std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn assemble(dir: &Path, tantivy: tantivy::Index, fields: IndexFields, config: SchemaConfig) -> Index {
+        let analyzer = config.analyzer();
+        register_tokenizers(&tantivy, &analyzer);
+        Index {
+            dir: dir.to_path_buf(),
+            tantivy,
+            fields,
+            config,
+            analyzer,
+        }
+    }
+
+    /// The index directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The schema the index was built with.
+    pub fn config(&self) -> &SchemaConfig {
+        &self.config
+    }
+
+    /// The analyzer of this index's schema.
+    pub fn analyzer(&self) -> &Analyzer {
+        &self.analyzer
+    }
+
+    /// The tantivy field handles.
+    pub fn fields(&self) -> &IndexFields {
+        &self.fields
+    }
+
+    /// The underlying tantivy index.
+    pub fn tantivy(&self) -> &tantivy::Index {
+        &self.tantivy
+    }
+
+    /// Counts what the index holds.
+    pub fn info(&self) -> Result<IndexInfo> {
+        let reader = self.tantivy.reader()?;
+        let searcher = reader.searcher();
+        let count = |kind: &str| -> Result<u64> {
+            let term = tantivy::Term::from_field_text(self.fields.kind, kind);
+            let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+            Ok(searcher.search(&query, &tantivy::collector::Count)? as u64)
+        };
+        let bytes_on_disk = std::fs::read_dir(&self.dir)
+            .map_err(|e| Error::io(&self.dir, e))?
+            .filter_map(|e| e.ok()?.metadata().ok())
+            .filter(|m| m.is_file())
+            .map(|m| m.len())
+            .sum();
+        let last_commit_unix = std::fs::metadata(self.dir.join("meta.json"))
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| d.as_secs());
+        Ok(IndexInfo {
+            dir: self.dir.clone(),
+            files: count(KIND_FILE)?,
+            passages: count(KIND_PASSAGE)?,
+            bytes_on_disk,
+            segments: searcher.segment_readers().len(),
+            format: self.config.format,
+            last_commit_unix,
+        })
+    }
+}
+
+/// Writes a file so that readers see either the old or the new content, never a mix.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+    std::io::Write::write_all(&mut tmp, bytes).map_err(|e| Error::io(path, e))?;
+    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+/// Reads a stored text field of a document.
+pub(crate) fn stored_str(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<&str> {
+    doc.get_first(field).and_then(|v| v.as_str())
+}
+
+/// Reads a stored i64 field of a document.
+pub(crate) fn stored_i64(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<i64> {
+    doc.get_first(field).and_then(|v| v.as_i64())
+}
+
+/// Reads a stored u64 field of a document.
+pub(crate) fn stored_u64(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<u64> {
+    doc.get_first(field).and_then(|v| v.as_u64())
+}

@@ -1,0 +1,738 @@
+//! The incremental indexer: corpus directory (or JSON Lines file) → committed tantivy index.
+//!
+//! One run:
+//! 1. open (or create, or rebuild) the index and take its writer lock — a second writer is
+//!    refused with [`Error::IndexLocked`];
+//! 2. read the manifest (one `kind = f` document per indexed file: size, mtime, content hash);
+//! 3. walk the corpus; a file whose size and mtime match its manifest entry is skipped without
+//!    being read, unless it was modified within [`RECHECK_WINDOW_NS`] of the run that indexed
+//!    it (a write in that window may not have changed the mtime), in which case its content
+//!    hash decides;
+//! 4. worker threads read, decode, split and analyse changed files; the writer thread deletes
+//!    each file's old documents and adds the new ones, so a file's removal and re-addition
+//!    always land in the same commit;
+//! 5. files gone from the corpus lose their documents;
+//! 6. checkpoint commits every [`IndexOptions::checkpoint_bytes`] or
+//!    [`IndexOptions::checkpoint_secs`], so a killed cold build keeps most of its work; a final
+//!    commit, then merges are waited for so segments do not pile up run after run.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::Hasher;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use tantivy::collector::DocSetCollector;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+use tantivy::tokenizer::PreTokenizedString;
+use tantivy::{IndexWriter, TantivyDocument, Term};
+
+use super::html;
+use super::passage::{split_passages, title_span, PassageConfig};
+use super::walk::{rel_path_bytes, rel_path_key, walk, FoundFile, SkipReason, WalkEntry, WalkOptions};
+use crate::error::{Error, Result};
+use crate::index::{stored_i64, stored_str, stored_u64, Index};
+use crate::schema::{IndexFields, SchemaConfig, KIND_FILE, KIND_PASSAGE};
+use crate::text::analyzer::{Analyzer, FieldKind, FieldTokens};
+use crate::text::decode::{decode, SourceEncoding};
+
+/// Files modified this close (in nanoseconds) to the start of the run that indexed them are
+/// re-checked by content even when size and mtime match.
+pub const RECHECK_WINDOW_NS: i64 = 2_000_000_000;
+
+/// How an indexing run behaves.
+#[derive(Debug, Clone)]
+pub struct IndexOptions {
+    /// Which files of the corpus are indexed.
+    pub walk: WalkOptions,
+    /// Throw the existing index away first.
+    pub rebuild: bool,
+    /// Schema for a new or rebuilt index (`None`: the built-in default). An existing index
+    /// keeps its own; giving a different one without `rebuild` is an error.
+    pub schema: Option<SchemaConfig>,
+    /// Threads that read, decode and analyse files.
+    pub threads: usize,
+    /// Commit after this many bytes of text read since the last commit.
+    pub checkpoint_bytes: u64,
+    /// Commit after this many seconds since the last commit.
+    pub checkpoint_secs: u64,
+    /// Memory budget of tantivy's writer, in bytes.
+    pub writer_memory: usize,
+}
+
+impl Default for IndexOptions {
+    fn default() -> Self {
+        IndexOptions {
+            walk: WalkOptions::default(),
+            rebuild: false,
+            schema: None,
+            threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            checkpoint_bytes: 256 << 20,
+            checkpoint_secs: 30,
+            writer_memory: 256 << 20,
+        }
+    }
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Summary {
+    /// Files (or records) indexed, new or changed.
+    pub indexed: u64,
+    /// Files unchanged since the last run.
+    pub unchanged: u64,
+    /// Files whose documents were removed because they left the corpus.
+    pub removed: u64,
+    /// Files skipped, by reason.
+    pub skipped: BTreeMap<String, u64>,
+    /// Files decoded from a legacy encoding or UTF-16.
+    pub converted: u64,
+    /// Files that were not valid text in any known encoding and were decoded lossily.
+    pub lossy: u64,
+    /// Passages added.
+    pub passages: u64,
+    /// Bytes of files read.
+    pub bytes_read: u64,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+    /// Commits made.
+    pub commits: u64,
+}
+
+impl Summary {
+    /// Total files skipped.
+    pub fn skipped_total(&self) -> u64 {
+        self.skipped.values().sum()
+    }
+
+    fn skip(&mut self, reason: &str) {
+        *self.skipped.entry(reason.to_string()).or_default() += 1;
+    }
+}
+
+/// Receives progress of an indexing run (the library never prints).
+pub trait Progress {
+    /// The walk is done: this many files, of this many bytes, will be read.
+    fn start(&mut self, _files: u64, _bytes: u64) {}
+    /// One more file was processed (read, or skipped after reading).
+    fn advance(&mut self, _bytes: u64) {}
+    /// A file was skipped or degraded; `reason` is short and human.
+    fn warn(&mut self, _path: &Path, _reason: &str) {}
+    /// The run is over.
+    fn finish(&mut self, _summary: &Summary) {}
+}
+
+/// A [`Progress`] that ignores everything.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
+/// Keys of a JSON Lines corpus.
+#[derive(Debug, Clone)]
+pub struct JsonlKeys {
+    /// Key of the record id (becomes the hit's path).
+    pub id: String,
+    /// Key of the title.
+    pub title: String,
+    /// Key of the text.
+    pub text: String,
+}
+
+impl Default for JsonlKeys {
+    fn default() -> Self {
+        JsonlKeys {
+            id: "_id".into(),
+            title: "title".into(),
+            text: "text".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct ManifestEntry {
+    size: u64,
+    mtime_ns: i64,
+    hash: u64,
+    indexed_at: i64,
+}
+
+/// Opens the index at `index_dir` for writing (creating or rebuilding it as the options say)
+/// and returns it with its writer. The writer holds the index lock.
+fn open_for_writing(index_dir: &Path, opts: &IndexOptions) -> Result<(Index, IndexWriter)> {
+    let index = if opts.rebuild {
+        match Index::open(index_dir) {
+            Ok(old) => {
+                // Take the lock before touching anything, then start from an empty index.
+                let mut writer = take_writer(&old, opts)?;
+                writer.delete_all_documents()?;
+                writer.commit()?;
+                drop(writer);
+                Index::replace_schema(index_dir, &opts.schema.clone().unwrap_or_default())?;
+                Index::open(index_dir)?
+            }
+            Err(Error::IndexNotFound { .. }) | Err(Error::IndexUnusable { .. }) => {
+                Index::destroy(index_dir)?;
+                Index::create(index_dir, opts.schema.clone().unwrap_or_default())?
+            }
+            Err(e) => return Err(e),
+        }
+    } else {
+        match Index::open(index_dir) {
+            Ok(index) => {
+                if let Some(wanted) = &opts.schema {
+                    if wanted != index.config() {
+                        return Err(Error::IndexUnusable {
+                            path: index_dir.to_path_buf(),
+                            message: "it was built with another schema; add --rebuild to rebuild it with the new one".into(),
+                        });
+                    }
+                }
+                index
+            }
+            Err(Error::IndexNotFound { .. }) => {
+                Index::create(index_dir, opts.schema.clone().unwrap_or_default())?
+            }
+            Err(e) => return Err(e),
+        }
+    };
+    let writer = take_writer(&index, opts)?;
+    Ok((index, writer))
+}
+
+fn take_writer(index: &Index, opts: &IndexOptions) -> Result<IndexWriter> {
+    // Analysis runs on our own threads; one tantivy thread builds postings from its output.
+    index
+        .tantivy()
+        .writer_with_num_threads(1, opts.writer_memory.max(15 << 20))
+        .map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(..) => Error::IndexLocked {
+                path: index.dir().to_path_buf(),
+            },
+            other => Error::from(other),
+        })
+}
+
+fn read_manifest(index: &Index) -> Result<HashMap<String, ManifestEntry>> {
+    let fields = index.fields();
+    let reader = index.tantivy().reader()?;
+    let searcher = reader.searcher();
+    let query = TermQuery::new(
+        Term::from_field_text(fields.kind, KIND_FILE),
+        IndexRecordOption::Basic,
+    );
+    let mut manifest = HashMap::new();
+    for address in searcher.search(&query, &DocSetCollector)? {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let Some(key) = stored_str(&doc, fields.path) else {
+            continue;
+        };
+        let entry = ManifestEntry {
+            size: stored_u64(&doc, fields.file_size).unwrap_or(0),
+            mtime_ns: stored_i64(&doc, fields.file_mtime).unwrap_or(0),
+            hash: stored_u64(&doc, fields.file_hash).unwrap_or(0),
+            indexed_at: stored_i64(&doc, fields.indexed_at).unwrap_or(0),
+        };
+        manifest.insert(key.to_string(), entry);
+    }
+    Ok(manifest)
+}
+
+/// What a worker made of one file.
+enum Processed {
+    /// New documents for the file (passages then its manifest entry).
+    Docs {
+        key: String,
+        docs: Vec<TantivyDocument>,
+        passages: u64,
+        bytes: u64,
+        encoding: SourceEncoding,
+    },
+    /// The content is what the manifest already has.
+    Unchanged { bytes: u64 },
+    /// The file cannot be indexed; its old documents (if any) go.
+    Skipped {
+        key: String,
+        path: PathBuf,
+        reason: String,
+        bytes: u64,
+        keep_old: bool,
+    },
+}
+
+/// Everything a worker needs to turn a file into documents.
+struct DocBuilder<'a> {
+    fields: &'a IndexFields,
+    analyzer: &'a Analyzer,
+    passages: PassageConfig,
+    run_started: i64,
+}
+
+impl DocBuilder<'_> {
+    /// Builds the passage documents and the manifest document of one source.
+    fn build(
+        &self,
+        key: &str,
+        raw_path: Option<&[u8]>,
+        record: bool,
+        text: &str,
+        title: Option<&str>,
+        manifest: ManifestEntry,
+    ) -> Vec<TantivyDocument> {
+        let f = self.fields;
+        let title = title.or_else(|| title_span(text).map(|(s, e)| &text[s..e]));
+        let title_tokens = title.map(|t| self.analyzer.field_tokens(t));
+        let mut tokens = FieldTokens::default();
+        let mut docs = Vec::new();
+        for passage in split_passages(text, &self.passages) {
+            let body = &text[passage.start..passage.end];
+            let mut doc = TantivyDocument::new();
+            doc.add_text(f.kind, KIND_PASSAGE);
+            self.add_source(&mut doc, key, raw_path, record);
+            doc.add_u64(f.passage, u64::from(passage.ordinal));
+            doc.add_u64(f.byte_start, passage.start as u64);
+            doc.add_u64(f.byte_end, passage.end as u64);
+            doc.add_u64(f.line, u64::from(passage.line_start));
+            doc.add_text(f.text, body);
+            self.analyzer.field_tokens_into(body, &mut tokens);
+            for kind in FieldKind::ALL {
+                doc.add_pre_tokenized_text(f.body_field(kind), pre_tokenized(tokens.get(kind)));
+            }
+            if let Some(t) = &title_tokens {
+                doc.add_pre_tokenized_text(f.title[0], pre_tokenized(t.get(FieldKind::Exact)));
+                doc.add_pre_tokenized_text(f.title[1], pre_tokenized(t.get(FieldKind::Folded)));
+            }
+            docs.push(doc);
+        }
+        let mut doc = TantivyDocument::new();
+        doc.add_text(f.kind, KIND_FILE);
+        self.add_source(&mut doc, key, raw_path, record);
+        doc.add_u64(f.file_size, manifest.size);
+        doc.add_i64(f.file_mtime, manifest.mtime_ns);
+        doc.add_u64(f.file_hash, manifest.hash);
+        doc.add_i64(f.indexed_at, self.run_started);
+        docs.push(doc);
+        docs
+    }
+
+    fn add_source(&self, doc: &mut TantivyDocument, key: &str, raw_path: Option<&[u8]>, record: bool) {
+        doc.add_text(self.fields.path, key);
+        if let Some(raw) = raw_path {
+            doc.add_bytes(self.fields.path_bytes, raw);
+        }
+        doc.add_u64(self.fields.record, u64::from(record));
+    }
+
+    fn process_file(&self, file: &FoundFile, old: Option<ManifestEntry>) -> Processed {
+        let key = rel_path_key(&file.rel);
+        let skipped = |reason: String, bytes: u64, keep_old: bool| Processed::Skipped {
+            key: key.clone(),
+            path: file.rel.clone(),
+            reason,
+            bytes,
+            keep_old,
+        };
+        let bytes = match read_file(&file.path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return skipped("disappeared while indexing".into(), 0, false)
+            }
+            Err(e) => return skipped(format!("unreadable: {e}"), 0, true),
+        };
+        let len = bytes.len() as u64;
+        let hash = content_hash(&bytes);
+        if let Some(old) = old {
+            if old.hash == hash && old.size == len && old.mtime_ns == file.mtime_ns {
+                return Processed::Unchanged { bytes: len };
+            }
+        }
+        let decoded = match decode(&bytes) {
+            Ok(d) => d,
+            Err(Error::Binary) => return skipped("binary".into(), len, false),
+            Err(e) => return skipped(e.to_string(), len, false),
+        };
+        drop(bytes);
+        let text = if html::is_html_path(&file.rel) {
+            html::html_to_text(&decoded.text)
+        } else if html::has_entities(&decoded.text) {
+            html::decode_entities(&decoded.text).into_owned()
+        } else {
+            decoded.text
+        };
+        let raw = rel_path_bytes(&file.rel);
+        let raw_path = (std::str::from_utf8(&raw).is_err()).then_some(raw.as_slice());
+        let manifest = ManifestEntry {
+            size: len,
+            mtime_ns: file.mtime_ns,
+            hash,
+            indexed_at: self.run_started,
+        };
+        let docs = self.build(&key, raw_path, false, &text, None, manifest);
+        Processed::Docs {
+            key,
+            passages: docs.len() as u64 - 1,
+            docs,
+            bytes: len,
+            encoding: decoded.encoding,
+        }
+    }
+}
+
+fn pre_tokenized(tokens: &[tantivy::tokenizer::Token]) -> PreTokenizedString {
+    // The text itself is stored once, in the `text` field; postings need only the tokens.
+    PreTokenizedString {
+        text: String::new(),
+        tokens: tokens.to_vec(),
+    }
+}
+
+fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    if let Some(fault) = super::walk::injected_unreadable(path) {
+        return Err(fault);
+    }
+    std::fs::read(path)
+}
+
+/// A fast hash of a file's bytes, to tell a real change from a touched mtime.
+fn content_hash(bytes: &[u8]) -> u64 {
+    // SipHash with fixed keys: stable for a given toolchain, which is pinned. Were it ever to
+    // change, files would merely be re-indexed once.
+    #[allow(deprecated)]
+    let mut hasher = std::hash::SipHasher::new();
+    hasher.write(bytes);
+    hasher.finish()
+}
+
+fn now_ns() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i64)
+}
+
+/// Commits the writer when the checkpoint thresholds are reached.
+struct Committer {
+    since_bytes: u64,
+    since: Instant,
+    max_bytes: u64,
+    max_secs: u64,
+}
+
+impl Committer {
+    fn new(opts: &IndexOptions) -> Self {
+        Committer {
+            since_bytes: 0,
+            since: Instant::now(),
+            max_bytes: opts.checkpoint_bytes,
+            max_secs: opts.checkpoint_secs,
+        }
+    }
+
+    fn after_file(&mut self, writer: &mut IndexWriter, bytes: u64, summary: &mut Summary) -> Result<()> {
+        self.since_bytes += bytes;
+        if self.since_bytes >= self.max_bytes || self.since.elapsed().as_secs() >= self.max_secs {
+            self.commit(writer, summary)?;
+        }
+        Ok(())
+    }
+
+    fn commit(&mut self, writer: &mut IndexWriter, summary: &mut Summary) -> Result<()> {
+        super::fault::hit("before-commit");
+        writer.commit()?;
+        summary.commits += 1;
+        self.since_bytes = 0;
+        self.since = Instant::now();
+        Ok(())
+    }
+}
+
+/// Builds or refreshes the index at `index_dir` from the files under `corpus`.
+pub fn index_directory(
+    corpus: &Path,
+    index_dir: &Path,
+    opts: &IndexOptions,
+    progress: &mut dyn Progress,
+) -> Result<Summary> {
+    let started = Instant::now();
+    let run_started = now_ns();
+    let mut summary = Summary::default();
+    if !corpus.is_dir() {
+        return Err(Error::io(
+            corpus,
+            std::io::Error::new(std::io::ErrorKind::NotFound, "not a directory"),
+        ));
+    }
+    let (index, mut writer) = open_for_writing(index_dir, opts)?;
+    let manifest = read_manifest(&index)?;
+    let mut walk_opts = opts.walk.clone();
+    walk_opts.max_file_bytes = walk_opts.max_file_bytes.min(index.config().files.max_file_bytes);
+    walk_opts.excludes.extend(index.config().files.exclude.iter().cloned());
+    if walk_opts.globs.is_empty() {
+        walk_opts.globs = index.config().files.include.clone();
+    }
+    walk_opts.skip_dirs.push(index_dir.to_path_buf());
+    let entries = walk(corpus, &walk_opts)?;
+    super::fault::hit("after-walk");
+
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut todo: Vec<(FoundFile, Option<ManifestEntry>)> = Vec::new();
+    for entry in entries {
+        match entry {
+            WalkEntry::File(file) => {
+                let key = rel_path_key(&file.rel);
+                let old = manifest.get(&key).copied();
+                let settled = old.is_some_and(|old| {
+                    old.size == file.size
+                        && old.mtime_ns == file.mtime_ns
+                        && (file.mtime_ns - old.indexed_at).abs() > RECHECK_WINDOW_NS
+                });
+                seen.insert(key);
+                if settled {
+                    summary.unchanged += 1;
+                } else {
+                    todo.push((file, old));
+                }
+            }
+            WalkEntry::Skipped { path, reason } => {
+                let rel = path.strip_prefix(corpus).unwrap_or(&path).to_path_buf();
+                // An unreadable file keeps what was indexed of it: nothing already indexed is
+                // lost to a passing permission problem.
+                if matches!(reason, SkipReason::Unreadable(_)) {
+                    seen.insert(rel_path_key(&rel));
+                }
+                summary.skip(skip_label(&reason));
+                progress.warn(&rel, &reason.to_string());
+            }
+        }
+    }
+
+    let total_bytes = todo.iter().map(|(f, _)| f.size).sum();
+    progress.start(todo.len() as u64, total_bytes);
+    let builder = DocBuilder {
+        fields: index.fields(),
+        analyzer: index.analyzer(),
+        passages: passage_config(index.config()),
+        run_started,
+    };
+    let mut committer = Committer::new(opts);
+    let next = AtomicUsize::new(0);
+    let threads = opts.threads.clamp(1, 16);
+    std::thread::scope(|scope| -> Result<()> {
+        let (tx, rx) = mpsc::sync_channel::<(usize, Processed)>(threads * 4);
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (todo, next, builder) = (&todo, &next, &builder);
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some((file, old)) = todo.get(i) else { break };
+                if tx.send((i, builder.process_file(file, *old))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        let result = (|| -> Result<()> {
+            for (_, processed) in rx.iter() {
+                apply(&mut writer, index.fields(), processed, &mut summary, progress, &mut committer)?;
+            }
+            Ok(())
+        })();
+        if result.is_err() {
+            // Stop the workers: they see the cursor past the end.
+            next.store(usize::MAX / 2, Ordering::Relaxed);
+        }
+        result
+    })?;
+
+    for key in manifest.keys() {
+        if !seen.contains(key) {
+            writer.delete_term(Term::from_field_text(index.fields().path, key));
+            summary.removed += 1;
+        }
+    }
+    committer.commit(&mut writer, &mut summary)?;
+    writer.wait_merging_threads()?;
+    summary.seconds = started.elapsed().as_secs_f64();
+    progress.finish(&summary);
+    Ok(summary)
+}
+
+fn apply(
+    writer: &mut IndexWriter,
+    fields: &IndexFields,
+    processed: Processed,
+    summary: &mut Summary,
+    progress: &mut dyn Progress,
+    committer: &mut Committer,
+) -> Result<()> {
+    match processed {
+        Processed::Docs {
+            key,
+            docs,
+            passages,
+            bytes,
+            encoding,
+        } => {
+            writer.delete_term(Term::from_field_text(fields.path, &key));
+            for doc in docs {
+                writer.add_document(doc)?;
+            }
+            super::fault::hit("mid-batch");
+            summary.indexed += 1;
+            summary.passages += passages;
+            summary.bytes_read += bytes;
+            match encoding {
+                SourceEncoding::Utf8 => {}
+                SourceEncoding::Utf8Lossy => summary.lossy += 1,
+                _ => summary.converted += 1,
+            }
+            progress.advance(bytes);
+            committer.after_file(writer, bytes, summary)?;
+        }
+        Processed::Unchanged { bytes } => {
+            summary.unchanged += 1;
+            summary.bytes_read += bytes;
+            progress.advance(bytes);
+        }
+        Processed::Skipped {
+            key,
+            path,
+            reason,
+            bytes,
+            keep_old,
+        } => {
+            if !keep_old {
+                writer.delete_term(Term::from_field_text(fields.path, &key));
+            }
+            summary.bytes_read += bytes;
+            summary.skip(reason.split(':').next().unwrap_or("other"));
+            progress.warn(&path, &reason);
+            progress.advance(bytes);
+        }
+    }
+    Ok(())
+}
+
+fn skip_label(reason: &SkipReason) -> &'static str {
+    match reason {
+        SkipReason::TooLarge { .. } => "too large",
+        SkipReason::NotRegularFile => "not a regular file",
+        SkipReason::SymlinkLoop => "symlink loop",
+        SkipReason::OutsideRoot => "outside the corpus",
+        SkipReason::Unreadable(_) => "unreadable",
+    }
+}
+
+fn passage_config(config: &SchemaConfig) -> PassageConfig {
+    PassageConfig {
+        target_bytes: config.passages.target_bytes,
+        max_bytes: config.passages.max_bytes,
+        min_bytes: config.passages.min_bytes,
+    }
+}
+
+/// Builds or refreshes the index at `index_dir` from a JSON Lines file (`.gz` read directly):
+/// one document per line, its id the hit's path.
+pub fn index_jsonl(
+    jsonl: &Path,
+    keys: &JsonlKeys,
+    index_dir: &Path,
+    opts: &IndexOptions,
+    progress: &mut dyn Progress,
+) -> Result<Summary> {
+    let started = Instant::now();
+    let run_started = now_ns();
+    let mut summary = Summary::default();
+    let (index, mut writer) = open_for_writing(index_dir, opts)?;
+    let manifest = read_manifest(&index)?;
+    let file = std::fs::File::open(jsonl).map_err(|e| Error::io(jsonl, e))?;
+    let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let reader: Box<dyn BufRead> = if jsonl.extension().is_some_and(|e| e == "gz") {
+        Box::new(std::io::BufReader::new(flate2::read::MultiGzDecoder::new(file)))
+    } else {
+        Box::new(std::io::BufReader::new(file))
+    };
+    progress.start(0, total);
+    let builder = DocBuilder {
+        fields: index.fields(),
+        analyzer: index.analyzer(),
+        passages: passage_config(index.config()),
+        run_started,
+    };
+    let mut committer = Committer::new(opts);
+    let mut seen = HashSet::new();
+    for (n, line) in reader.lines().enumerate() {
+        let line = line.map_err(|e| Error::io(jsonl, e))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let where_ = PathBuf::from(format!("{}:{}", jsonl.display(), n + 1));
+        let record: serde_json::Value = match serde_json::from_str(&line) {
+            Ok(v) => v,
+            Err(e) => {
+                summary.skip("bad record");
+                progress.warn(&where_, &format!("not a JSON object: {e}"));
+                continue;
+            }
+        };
+        let field = |k: &str| match record.get(k) {
+            Some(serde_json::Value::String(s)) => Some(s.clone()),
+            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        let Some(id) = field(&keys.id) else {
+            summary.skip("bad record");
+            progress.warn(&where_, &format!("no `{}` key", keys.id));
+            continue;
+        };
+        let text = field(&keys.text).unwrap_or_default();
+        let title = field(&keys.title).filter(|t| !t.trim().is_empty());
+        let hash = content_hash(line.as_bytes());
+        let bytes = line.len() as u64;
+        summary.bytes_read += bytes;
+        if !seen.insert(id.clone()) {
+            summary.skip("duplicate id");
+            progress.warn(&where_, &format!("duplicate id {id:?}"));
+            continue;
+        }
+        if manifest.get(&id).is_some_and(|old| old.hash == hash) {
+            summary.unchanged += 1;
+            progress.advance(bytes);
+            continue;
+        }
+        // A record's title is searchable in the title fields and in the body, as a file's
+        // first line is.
+        let body = match &title {
+            Some(t) => format!("{t}\n\n{text}"),
+            None => text,
+        };
+        let entry = ManifestEntry {
+            size: bytes,
+            mtime_ns: 0,
+            hash,
+            indexed_at: run_started,
+        };
+        let docs = builder.build(&id, None, true, &body, Some(title.as_deref().unwrap_or("")), entry);
+        let processed = Processed::Docs {
+            key: id,
+            passages: docs.len() as u64 - 1,
+            docs,
+            bytes,
+            encoding: SourceEncoding::Utf8,
+        };
+        apply(&mut writer, index.fields(), processed, &mut summary, progress, &mut committer)?;
+    }
+    for key in manifest.keys() {
+        if !seen.contains(key) {
+            writer.delete_term(Term::from_field_text(index.fields().path, key));
+            summary.removed += 1;
+        }
+    }
+    committer.commit(&mut writer, &mut summary)?;
+    writer.wait_merging_threads()?;
+    summary.seconds = started.elapsed().as_secs_f64();
+    progress.finish(&summary);
+    Ok(summary)
+}

@@ -1,0 +1,461 @@
+//! The searcher: query text → tantivy query over the four fields → ranked passages with
+//! snippets.
+//!
+//! Ranking is one BM25 sum over weighted clauses, never a sort key that overrides it:
+//! - each query word is looked up in `exact` (accent-exact, heaviest), `folded`, `english` and
+//!   the title fields, and — when it is not itself one syllable — in `joined`, so `Vietnam`
+//!   finds `Việt Nam`;
+//! - each pair of adjacent query syllables is looked up, concatenated, in `joined` and
+//!   `folded`, so `Viet Nam` finds `Vietnam` and adjacent syllables outrank scattered ones;
+//!   other adjacent word pairs add a phrase bonus;
+//! - a passage matching more query words simply collects more clauses.
+//!
+//! A quoted phrase must match (as a phrase on `exact` or `folded`, or as its joined form);
+//! an excluded word removes what it would match: `-ban` every ban/bán/bạn, `-bán` only `bán`.
+
+use std::collections::HashSet;
+
+use globset::{Glob, GlobSetBuilder};
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery, TermSetQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{IndexReader, ReloadPolicy, TantivyDocument, Term};
+
+use super::query::{parse_query, plain_words, ParsedQuery, Term as QueryTerm};
+use super::snippet::make_snippet;
+use crate::error::{Error, Result};
+use crate::index::{stored_str, stored_u64, Index};
+use crate::schema::Ranking;
+use crate::text::analyzer::{AnalyzedWord, FieldKind};
+
+/// One ranked passage.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Hit {
+    /// Path of the file relative to the corpus root (`/`-separated; lossy if the name is not
+    /// UTF-8), or the record id for a JSON Lines corpus.
+    pub path: String,
+    /// The raw bytes of a path that is not UTF-8.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path_bytes: Option<Vec<u8>>,
+    /// Whether the source is a JSON Lines record (then `path` is its id).
+    pub record: bool,
+    /// Relevance score (higher is better).
+    pub score: f32,
+    /// 1-based first line of the passage in the file.
+    pub line: u64,
+    /// Ordinal of the passage in its file.
+    pub passage: u64,
+    /// `[start, end)` byte range of the passage in the file's decoded UTF-8 text.
+    pub bytes: [u64; 2],
+    /// A window of the passage around its densest matches.
+    pub snippet: String,
+    /// `[start, end)` byte ranges of the matched words in `snippet`.
+    pub highlights: Vec<[usize; 2]>,
+}
+
+/// How to search.
+#[derive(Debug, Clone)]
+pub struct SearchOptions {
+    /// Most hits to return.
+    pub limit: usize,
+    /// Only hits whose path matches one of these globs (before the limit is applied).
+    pub globs: Vec<String>,
+    /// Treat the query as plain words, without operators (for judged query sets).
+    pub plain: bool,
+    /// Build snippets and highlights.
+    pub snippets: bool,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            limit: 10,
+            globs: Vec::new(),
+            plain: false,
+            snippets: true,
+        }
+    }
+}
+
+/// Searches one index; build it once and share it between threads.
+///
+/// ```
+/// # fn main() -> timkiem::Result<()> {
+/// let corpus = tempfile::tempdir().unwrap();
+/// std::fs::write(corpus.path().join("a.txt"), "Ông Hoàng Xuân Chiến phát biểu.").unwrap();
+/// let index_dir = corpus.path().join(".tim");
+/// timkiem::index_directory(corpus.path(), &index_dir, &Default::default(), &mut timkiem::NoProgress)?;
+/// let searcher = timkiem::Searcher::open(&index_dir)?;
+/// let hits = searcher.search("Hoang Xuan Chien", 10)?;
+/// assert_eq!(hits[0].path, "a.txt");
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Searcher {
+    index: Index,
+    reader: IndexReader,
+}
+
+impl std::fmt::Debug for Searcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Searcher").field("index", &self.index).finish()
+    }
+}
+
+/// The analysed terms a query looks for, used to highlight what matched.
+#[derive(Debug, Default)]
+struct MatchTerms {
+    exact: HashSet<String>,
+    folded: HashSet<String>,
+    english: HashSet<String>,
+    joined: HashSet<String>,
+}
+
+impl Searcher {
+    /// Opens the index at `dir` for searching.
+    pub fn open(dir: &std::path::Path) -> Result<Searcher> {
+        Searcher::new(&Index::open(dir)?)
+    }
+
+    /// A searcher over `index`'s last commit (and later commits, as they land).
+    pub fn new(index: &Index) -> Result<Searcher> {
+        let reader = index
+            .tantivy()
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .try_into()?;
+        Ok(Searcher {
+            index: index.clone(),
+            reader,
+        })
+    }
+
+    /// The index searched.
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// The best `limit` passages for `query`.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>> {
+        self.search_with(
+            query,
+            &SearchOptions {
+                limit,
+                ..SearchOptions::default()
+            },
+        )
+    }
+
+    /// Searches with explicit options.
+    pub fn search_with(&self, query: &str, opts: &SearchOptions) -> Result<Vec<Hit>> {
+        if opts.limit == 0 {
+            return Ok(Vec::new());
+        }
+        let parsed = if opts.plain {
+            plain_words(query)
+        } else {
+            parse_query(query)
+        };
+        let searcher = self.reader.searcher();
+        let Some((mut query, terms)) = self.build_query(&parsed) else {
+            return Ok(Vec::new());
+        };
+        if !opts.globs.is_empty() {
+            let filter = self.glob_filter(&searcher, &opts.globs)?;
+            query = Box::new(BooleanQuery::new(vec![
+                (Occur::Must, query),
+                (Occur::Must, filter),
+            ]));
+        }
+        // A margin past the limit lets ties at the cut be ordered deterministically.
+        let wanted = opts.limit.saturating_add(16);
+        let top = searcher.search(&query, &TopDocs::with_limit(wanted).order_by_score())?;
+        let fields = self.index.fields();
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let text = stored_str(&doc, fields.text).unwrap_or("");
+            let (snippet, highlights) = if opts.snippets {
+                let matches = self.match_spans(text, &terms);
+                let s = make_snippet(text, &matches, self.index.config().snippet.max_chars);
+                let highlights = s.highlights.iter().map(|&(a, b)| [a, b]).collect();
+                (s.text, highlights)
+            } else {
+                (String::new(), Vec::new())
+            };
+            let path_bytes = doc
+                .get_first(fields.path_bytes)
+                .and_then(|v| tantivy::schema::Value::as_bytes(&v).map(<[u8]>::to_vec));
+            let path = stored_str(&doc, fields.path).unwrap_or("").to_string();
+            check_stored_path(&path, self.index.dir())?;
+            hits.push(Hit {
+                path,
+                path_bytes,
+                record: stored_u64(&doc, fields.record) == Some(1),
+                score,
+                line: stored_u64(&doc, fields.line).unwrap_or(1),
+                passage: stored_u64(&doc, fields.passage).unwrap_or(0),
+                bytes: [
+                    stored_u64(&doc, fields.byte_start).unwrap_or(0),
+                    stored_u64(&doc, fields.byte_end).unwrap_or(0),
+                ],
+                snippet,
+                highlights,
+            });
+        }
+        hits.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.path.cmp(&b.path))
+                .then_with(|| a.passage.cmp(&b.passage))
+        });
+        hits.truncate(opts.limit);
+        Ok(hits)
+    }
+
+    fn build_query(&self, parsed: &ParsedQuery) -> Option<(Box<dyn Query>, MatchTerms)> {
+        let analyzer = self.index.analyzer();
+        let ranking = &self.index.config().ranking;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut terms = MatchTerms::default();
+        let mut plain_text = String::new();
+        for group in &parsed.groups {
+            match group.alternatives.as_slice() {
+                [single] if !single.phrase => {
+                    plain_text.push_str(&single.text);
+                    plain_text.push(' ');
+                }
+                alternatives => {
+                    let mut options: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                    for alt in alternatives {
+                        let words = analyzer.analyze(&alt.text);
+                        if let Some(q) = self.term_query(alt, &words, ranking, &mut terms) {
+                            options.push((Occur::Should, q));
+                        }
+                    }
+                    if options.is_empty() {
+                        continue;
+                    }
+                    let all_phrases = alternatives.iter().all(|a| a.phrase);
+                    let occur = if all_phrases { Occur::Must } else { Occur::Should };
+                    clauses.push((occur, Box::new(BooleanQuery::new(options))));
+                }
+            }
+        }
+        let words = analyzer.analyze(&plain_text);
+        for word in &words {
+            clauses.push((Occur::Should, self.word_query(word, ranking, &mut terms)));
+        }
+        for pair in words.windows(2) {
+            if let Some(q) = self.pair_query(&pair[0], &pair[1], ranking, &mut terms) {
+                clauses.push((Occur::Should, q));
+            }
+        }
+        if clauses.is_empty() {
+            return None;
+        }
+        for excluded in &parsed.excluded {
+            let words = analyzer.analyze(&excluded.text);
+            if let Some(q) = self.exclusion(&words) {
+                clauses.push((Occur::MustNot, q));
+            }
+        }
+        Some((Box::new(BooleanQuery::new(clauses)), terms))
+    }
+
+    fn term(&self, field: Field, text: &str) -> Term {
+        Term::from_field_text(field, text)
+    }
+
+    fn boosted_term(&self, field: Field, text: &str, weight: f32) -> (Occur, Box<dyn Query>) {
+        let q = TermQuery::new(self.term(field, text), IndexRecordOption::WithFreqs);
+        (Occur::Should, Box::new(BoostQuery::new(Box::new(q), weight)))
+    }
+
+    /// All the ways one query word can match, summed.
+    fn word_query(&self, w: &AnalyzedWord, r: &Ranking, terms: &mut MatchTerms) -> Box<dyn Query> {
+        let f = self.index.fields();
+        let english = self.index.analyzer().english_form(&w.folded);
+        let mut clauses = vec![
+            self.boosted_term(f.body_field(FieldKind::Exact), &w.exact, r.exact),
+            self.boosted_term(f.body_field(FieldKind::Folded), &w.folded, r.folded),
+            self.boosted_term(f.body_field(FieldKind::English), &english, r.english),
+            self.boosted_term(f.title[0], &w.exact, r.title),
+            self.boosted_term(f.title[1], &w.folded, r.title * 0.5),
+        ];
+        if !w.syllable {
+            // `Vietnam` meets `Việt Nam`, indexed as the joined pair `vietnam`.
+            clauses.push(self.boosted_term(f.body_field(FieldKind::Joined), &w.folded, r.joined));
+            terms.joined.insert(w.folded.clone());
+        }
+        terms.exact.insert(w.exact.clone());
+        terms.folded.insert(w.folded.clone());
+        terms.english.insert(english);
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// The adjacency clause of two consecutive query words.
+    fn pair_query(
+        &self,
+        a: &AnalyzedWord,
+        b: &AnalyzedWord,
+        r: &Ranking,
+        terms: &mut MatchTerms,
+    ) -> Option<Box<dyn Query>> {
+        let f = self.index.fields();
+        if let Some(joined) = a.joined_with(b) {
+            let clauses = vec![
+                self.boosted_term(f.body_field(FieldKind::Joined), &joined, r.joined),
+                // `Viet Nam` finds `Vietnam`, one folded word.
+                self.boosted_term(f.body_field(FieldKind::Folded), &joined, r.joined),
+            ];
+            terms.joined.insert(joined.clone());
+            terms.folded.insert(joined);
+            return Some(Box::new(BooleanQuery::new(clauses)));
+        }
+        if r.phrase <= 0.0 {
+            return None;
+        }
+        let field = f.body_field(FieldKind::Folded);
+        let phrase = PhraseQuery::new(vec![self.term(field, &a.folded), self.term(field, &b.folded)]);
+        Some(Box::new(BoostQuery::new(Box::new(phrase), r.phrase)))
+    }
+
+    /// A query term (a quoted phrase, or one alternative of an OR group).
+    fn term_query(
+        &self,
+        term: &QueryTerm,
+        words: &[AnalyzedWord],
+        r: &Ranking,
+        terms: &mut MatchTerms,
+    ) -> Option<Box<dyn Query>> {
+        match words {
+            [] => None,
+            [word] => Some(self.word_query(word, r, terms)),
+            _ if !term.phrase => {
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> = words
+                    .iter()
+                    .map(|w| (Occur::Should, self.word_query(w, r, terms)))
+                    .collect();
+                for pair in words.windows(2) {
+                    if let Some(q) = self.pair_query(&pair[0], &pair[1], r, terms) {
+                        clauses.push((Occur::Should, q));
+                    }
+                }
+                Some(Box::new(BooleanQuery::new(clauses)))
+            }
+            _ => {
+                let f = self.index.fields();
+                let phrase = |field: Field, form: fn(&AnalyzedWord) -> &str, weight: f32| {
+                    let terms = words.iter().map(|w| self.term(field, form(w))).collect();
+                    let q: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(PhraseQuery::new(terms)), weight));
+                    (Occur::Should, q)
+                };
+                let mut clauses = vec![
+                    phrase(f.body_field(FieldKind::Exact), |w| &w.exact, r.exact),
+                    phrase(f.body_field(FieldKind::Folded), |w| &w.folded, r.folded),
+                ];
+                if let [a, b] = words {
+                    if let Some(joined) = a.joined_with(b) {
+                        clauses.push(self.boosted_term(f.body_field(FieldKind::Folded), &joined, r.joined));
+                        terms.folded.insert(joined);
+                    }
+                }
+                for w in words {
+                    terms.exact.insert(w.exact.clone());
+                    terms.folded.insert(w.folded.clone());
+                }
+                Some(Box::new(BooleanQuery::new(clauses)))
+            }
+        }
+    }
+
+    /// What an excluded word or phrase removes: an unaccented word excludes every accented
+    /// form (`-ban`: ban, bán, bạn), an accented one only itself (`-bán`).
+    fn exclusion(&self, words: &[AnalyzedWord]) -> Option<Box<dyn Query>> {
+        let f = self.index.fields();
+        let accented = words.iter().any(|w| w.exact != w.folded);
+        let (field, form): (Field, fn(&AnalyzedWord) -> &str) = if accented {
+            (f.body_field(FieldKind::Exact), |w| &w.exact)
+        } else {
+            (f.body_field(FieldKind::Folded), |w| &w.folded)
+        };
+        let terms: Vec<Term> = words.iter().map(|w| self.term(field, form(w))).collect();
+        match terms.len() {
+            0 => None,
+            1 => Some(Box::new(TermQuery::new(
+                terms.into_iter().next().expect("one term"),
+                IndexRecordOption::Basic,
+            ))),
+            _ => Some(Box::new(PhraseQuery::new(terms))),
+        }
+    }
+
+    /// A filter matching the documents whose path matches one of `globs`.
+    fn glob_filter(&self, searcher: &tantivy::Searcher, globs: &[String]) -> Result<Box<dyn Query>> {
+        let mut builder = GlobSetBuilder::new();
+        for glob in globs {
+            let glob = Glob::new(glob).map_err(|e| Error::Invalid(format!("bad --glob {glob:?}: {e}")))?;
+            builder.add(glob);
+        }
+        let set = builder
+            .build()
+            .map_err(|e| Error::Invalid(format!("bad --glob: {e}")))?;
+        let field = self.index.fields().path;
+        let mut keys = Vec::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(field)?;
+            let mut stream = inverted.terms().stream()?;
+            while stream.advance() {
+                if let Ok(key) = std::str::from_utf8(stream.key()) {
+                    let name = key.rsplit('/').next().unwrap_or(key);
+                    if set.is_match(key) || set.is_match(name) {
+                        keys.push(self.term(field, key));
+                    }
+                }
+            }
+        }
+        Ok(Box::new(TermSetQuery::new(keys)))
+    }
+
+    /// Byte ranges of the words of `text` that the query matched.
+    fn match_spans(&self, text: &str, terms: &MatchTerms) -> Vec<(usize, usize)> {
+        let analyzer = self.index.analyzer();
+        let words = analyzer.analyze(text);
+        let mut spans = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            if terms.exact.contains(&w.exact)
+                || terms.folded.contains(&w.folded)
+                || terms.english.contains(&analyzer.english_form(&w.folded))
+            {
+                spans.push((w.start, w.end));
+            }
+            if let Some(next) = words.get(i + 1) {
+                if let Some(joined) = w.joined_with(next) {
+                    if terms.joined.contains(&joined) {
+                        spans.push((w.start, w.end));
+                        spans.push((next.start, next.end));
+                    }
+                }
+            }
+        }
+        spans
+    }
+}
+
+/// A stored path is relative and stays inside the corpus: anything else means the index was
+/// tampered with, and is refused rather than printed or opened.
+fn check_stored_path(path: &str, index_dir: &std::path::Path) -> Result<()> {
+    let bad = path.starts_with('/')
+        || path.starts_with('\\')
+        || path.split(['/', '\\']).any(|part| part == "..")
+        || path.get(1..2) == Some(":");
+    if bad {
+        return Err(Error::IndexUnusable {
+            path: index_dir.to_path_buf(),
+            message: format!("it stores a path outside its corpus ({path:?}); rebuild it with `tim index --rebuild`"),
+        });
+    }
+    Ok(())
+}

@@ -2,6 +2,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod ingest;
 pub mod text;
 
 pub use error::{Error, Result};

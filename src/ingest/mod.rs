@@ -7,8 +7,8 @@
 //!    indexed: oversized files, FIFOs and devices, symlink loops, links leaving the corpus,
 //!    unreadable entries;
 //! 2. **decode** ([`crate::text::decode`]): read the bytes and turn them into text, refusing
-//!    binary files; HTML files are then reduced to their visible text
-//!    with an HTML-to-text pass (to come);
+//!    binary files; HTML files ([`html::is_html_path`]) are then reduced to their visible text
+//!    with [`html::html_to_text`];
 //! 3. **passages** ([`passage`]): cut the text into paragraph-sized passages with byte ranges
 //!    and line numbers, the unit that is scored and shown in results; [`passage::title_span`]
 //!    picks the document title;
@@ -17,4 +17,5 @@
 //! Everything here is pure or read-only: nothing in this module writes to disk, so each step is
 //! tested on its own.
 
+pub mod html;
 pub mod passage;

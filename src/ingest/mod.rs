@@ -2,7 +2,7 @@
 //!
 //! The flow, one file at a time:
 //!
-//! 1. **walk** (to come): list the files of the corpus directory, honouring hidden-file,
+//! 1. **walk** ([`walk`]): list the files of the corpus directory, honouring hidden-file,
 //!    `.gitignore`/`.ignore` and glob rules, and report (rather than fail on) what cannot be
 //!    indexed: oversized files, FIFOs and devices, symlink loops, links leaving the corpus,
 //!    unreadable entries;
@@ -19,3 +19,4 @@
 
 pub mod html;
 pub mod passage;
+pub mod walk;

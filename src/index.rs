@@ -11,7 +11,6 @@
 
 use std::path::{Path, PathBuf};
 
-use tantivy::directory::MmapDirectory;
 use tantivy::schema::Value;
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{IndexSettings, TantivyDocument};
@@ -96,14 +95,10 @@ impl Index {
             docstore_blocksize: 64 * 1024,
             ..IndexSettings::default()
         };
-        let directory = MmapDirectory::open(dir).map_err(|e| Error::IndexUnusable {
-            path: dir.to_path_buf(),
-            message: e.to_string(),
-        })?;
         let tantivy = tantivy::Index::builder()
             .schema(fields.schema.clone())
             .settings(settings)
-            .create(directory)?;
+            .create_in_dir(dir)?;
         Ok(Index::assemble(dir, tantivy, fields, config))
     }
 

@@ -406,7 +406,10 @@ impl Searcher {
         let mut keys = Vec::new();
         for segment in searcher.segment_readers() {
             let inverted = segment.inverted_index(field)?;
-            let mut stream = inverted.terms().stream()?;
+            let mut stream = inverted
+                .terms()
+                .stream()
+                .map_err(|e| Error::io(self.index.dir(), e))?;
             while stream.advance() {
                 if let Ok(key) = std::str::from_utf8(stream.key()) {
                     let name = key.rsplit('/').next().unwrap_or(key);

@@ -22,3 +22,15 @@ pub mod spelling;
 pub mod syllable;
 pub mod tokenizers;
 pub mod tone;
+
+/// Removes every diacritic from `text` and maps `đ` to `d`, keeping case, spacing and
+/// punctuation: how people type Vietnamese without accents (used to evaluate such queries).
+///
+/// ```
+/// assert_eq!(timkiem::text::strip_diacritics("Hoàng Xuân Chiến, Đà Nẵng"), "Hoang Xuan Chien, Da Nang");
+/// ```
+pub fn strip_diacritics(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    fold::fold_word(text, &mut out);
+    out
+}

@@ -295,7 +295,7 @@ fn eval(args: EvalArgs) -> CmdResult {
             continue;
         }
         let text = if args.strip_diacritics {
-            timkiem::text::fold::strip_diacritics(&query.text)
+            timkiem::text::strip_diacritics(&query.text)
         } else {
             query.text.clone()
         };

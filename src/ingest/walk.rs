@@ -7,7 +7,9 @@
 //! whole walk: only a missing or unreadable root is an error.
 //!
 //! The walker never opens a file: it reads directories and metadata only, so FIFOs and devices
-//! are reported without blocking on them.
+//! are reported without blocking on them. The other side of that coin: a regular file without
+//! read permission is listed here, and fails only when read; the reader should report that
+//! failure as [`SkipReason::Unreadable`] too.
 //!
 //! Rules worth knowing:
 //!

@@ -139,7 +139,12 @@ impl Index {
         Ok(())
     }
 
-    fn assemble(dir: &Path, tantivy: tantivy::Index, fields: IndexFields, config: SchemaConfig) -> Index {
+    fn assemble(
+        dir: &Path,
+        tantivy: tantivy::Index,
+        fields: IndexFields,
+        config: SchemaConfig,
+    ) -> Index {
         let analyzer = config.analyzer();
         register_tokenizers(&tantivy, &analyzer);
         Index {
@@ -182,7 +187,8 @@ impl Index {
         let searcher = reader.searcher();
         let count = |kind: &str| -> Result<u64> {
             let term = tantivy::Term::from_field_text(self.fields.kind, kind);
-            let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+            let query =
+                tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
             Ok(searcher.search(&query, &tantivy::collector::Count)? as u64)
         };
         let bytes_on_disk = std::fs::read_dir(&self.dir)

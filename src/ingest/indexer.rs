@@ -32,7 +32,9 @@ use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use super::html;
 use super::passage::{split_passages, title_span, PassageConfig};
-use super::walk::{rel_path_bytes, rel_path_key, walk, FoundFile, SkipReason, WalkEntry, WalkOptions};
+use super::walk::{
+    rel_path_bytes, rel_path_key, walk, FoundFile, SkipReason, WalkEntry, WalkOptions,
+};
 use crate::error::{Error, Result};
 use crate::index::{stored_i64, stored_str, stored_u64, Index};
 use crate::schema::{IndexFields, SchemaConfig, KIND_FILE, KIND_PASSAGE};
@@ -318,7 +320,13 @@ impl DocBuilder<'_> {
         docs
     }
 
-    fn add_source(&self, doc: &mut TantivyDocument, key: &str, raw_path: Option<&[u8]>, record: bool) {
+    fn add_source(
+        &self,
+        doc: &mut TantivyDocument,
+        key: &str,
+        raw_path: Option<&[u8]>,
+        record: bool,
+    ) {
         doc.add_text(self.fields.path, key);
         if let Some(raw) = raw_path {
             doc.add_bytes(self.fields.path_bytes, raw);
@@ -427,7 +435,12 @@ impl Committer {
         }
     }
 
-    fn after_file(&mut self, writer: &mut IndexWriter, bytes: u64, summary: &mut Summary) -> Result<()> {
+    fn after_file(
+        &mut self,
+        writer: &mut IndexWriter,
+        bytes: u64,
+        summary: &mut Summary,
+    ) -> Result<()> {
         self.since_bytes += bytes;
         if self.since_bytes >= self.max_bytes || self.since.elapsed().as_secs() >= self.max_secs {
             self.commit(writer, summary)?;
@@ -464,8 +477,12 @@ pub fn index_directory(
     let (index, mut writer) = open_for_writing(index_dir, opts)?;
     let manifest = read_manifest(&index)?;
     let mut walk_opts = opts.walk.clone();
-    walk_opts.max_file_bytes = walk_opts.max_file_bytes.min(index.config().files.max_file_bytes);
-    walk_opts.excludes.extend(index.config().files.exclude.iter().cloned());
+    walk_opts.max_file_bytes = walk_opts
+        .max_file_bytes
+        .min(index.config().files.max_file_bytes);
+    walk_opts
+        .excludes
+        .extend(index.config().files.exclude.iter().cloned());
     if walk_opts.globs.is_empty() {
         walk_opts.globs = index.config().files.include.clone();
     }
@@ -523,7 +540,9 @@ pub fn index_directory(
             let (todo, next, builder) = (&todo, &next, &builder);
             scope.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some((file, old)) = todo.get(i) else { break };
+                let Some((file, old)) = todo.get(i) else {
+                    break;
+                };
                 if tx.send((i, builder.process_file(file, *old))).is_err() {
                     break;
                 }
@@ -532,7 +551,14 @@ pub fn index_directory(
         drop(tx);
         let result = (|| -> Result<()> {
             for (_, processed) in rx.iter() {
-                apply(&mut writer, index.fields(), processed, &mut summary, progress, &mut committer)?;
+                apply(
+                    &mut writer,
+                    index.fields(),
+                    processed,
+                    &mut summary,
+                    progress,
+                    &mut committer,
+                )?;
             }
             Ok(())
         })();
@@ -648,7 +674,9 @@ pub fn index_jsonl(
     let file = std::fs::File::open(jsonl).map_err(|e| Error::io(jsonl, e))?;
     let total = file.metadata().map(|m| m.len()).unwrap_or(0);
     let reader: Box<dyn BufRead> = if jsonl.extension().is_some_and(|e| e == "gz") {
-        Box::new(std::io::BufReader::new(flate2::read::MultiGzDecoder::new(file)))
+        Box::new(std::io::BufReader::new(flate2::read::MultiGzDecoder::new(
+            file,
+        )))
     } else {
         Box::new(std::io::BufReader::new(file))
     };
@@ -712,7 +740,14 @@ pub fn index_jsonl(
             hash,
             indexed_at: run_started,
         };
-        let docs = builder.build(&id, None, true, &body, Some(title.as_deref().unwrap_or("")), entry);
+        let docs = builder.build(
+            &id,
+            None,
+            true,
+            &body,
+            Some(title.as_deref().unwrap_or("")),
+            entry,
+        );
         let processed = Processed::Docs {
             key: id,
             passages: docs.len() as u64 - 1,
@@ -720,7 +755,14 @@ pub fn index_jsonl(
             bytes,
             encoding: SourceEncoding::Utf8,
         };
-        apply(&mut writer, index.fields(), processed, &mut summary, progress, &mut committer)?;
+        apply(
+            &mut writer,
+            index.fields(),
+            processed,
+            &mut summary,
+            progress,
+            &mut committer,
+        )?;
     }
     for key in manifest.keys() {
         if !seen.contains(key) {

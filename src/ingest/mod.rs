@@ -17,8 +17,8 @@
 //! Everything here is pure or read-only: nothing in this module writes to disk, so each step is
 //! tested on its own.
 
+pub mod fault;
 pub mod html;
+pub mod indexer;
 pub mod passage;
 pub mod walk;
-pub mod fault;
-pub mod indexer;

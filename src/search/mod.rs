@@ -18,5 +18,5 @@
 
 pub mod eval;
 pub mod query;
-pub mod snippet;
 pub mod searcher;
+pub mod snippet;

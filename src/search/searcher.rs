@@ -17,7 +17,9 @@ use std::collections::HashSet;
 
 use globset::{Glob, GlobSetBuilder};
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery, TermSetQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery, TermSetQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{IndexReader, ReloadPolicy, TantivyDocument, Term};
 
@@ -99,7 +101,9 @@ pub struct Searcher {
 
 impl std::fmt::Debug for Searcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Searcher").field("index", &self.index).finish()
+        f.debug_struct("Searcher")
+            .field("index", &self.index)
+            .finish()
     }
 }
 
@@ -238,7 +242,11 @@ impl Searcher {
                         continue;
                     }
                     let all_phrases = alternatives.iter().all(|a| a.phrase);
-                    let occur = if all_phrases { Occur::Must } else { Occur::Should };
+                    let occur = if all_phrases {
+                        Occur::Must
+                    } else {
+                        Occur::Should
+                    };
                     clauses.push((occur, Box::new(BooleanQuery::new(options))));
                 }
             }
@@ -270,7 +278,10 @@ impl Searcher {
 
     fn boosted_term(&self, field: Field, text: &str, weight: f32) -> (Occur, Box<dyn Query>) {
         let q = TermQuery::new(self.term(field, text), IndexRecordOption::WithFreqs);
-        (Occur::Should, Box::new(BoostQuery::new(Box::new(q), weight)))
+        (
+            Occur::Should,
+            Box::new(BoostQuery::new(Box::new(q), weight)),
+        )
     }
 
     /// All the ways one query word can match, summed.
@@ -318,7 +329,10 @@ impl Searcher {
             return None;
         }
         let field = f.body_field(FieldKind::Folded);
-        let phrase = PhraseQuery::new(vec![self.term(field, &a.folded), self.term(field, &b.folded)]);
+        let phrase = PhraseQuery::new(vec![
+            self.term(field, &a.folded),
+            self.term(field, &b.folded),
+        ]);
         Some(Box::new(BoostQuery::new(Box::new(phrase), r.phrase)))
     }
 
@@ -349,7 +363,8 @@ impl Searcher {
                 let f = self.index.fields();
                 let phrase = |field: Field, form: fn(&AnalyzedWord) -> &str, weight: f32| {
                     let terms = words.iter().map(|w| self.term(field, form(w))).collect();
-                    let q: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(PhraseQuery::new(terms)), weight));
+                    let q: Box<dyn Query> =
+                        Box::new(BoostQuery::new(Box::new(PhraseQuery::new(terms)), weight));
                     (Occur::Should, q)
                 };
                 let mut clauses = vec![
@@ -358,7 +373,11 @@ impl Searcher {
                 ];
                 if let [a, b] = words {
                     if let Some(joined) = a.joined_with(b) {
-                        clauses.push(self.boosted_term(f.body_field(FieldKind::Folded), &joined, r.joined));
+                        clauses.push(self.boosted_term(
+                            f.body_field(FieldKind::Folded),
+                            &joined,
+                            r.joined,
+                        ));
                         terms.folded.insert(joined);
                     }
                 }
@@ -393,10 +412,15 @@ impl Searcher {
     }
 
     /// A filter matching the documents whose path matches one of `globs`.
-    fn glob_filter(&self, searcher: &tantivy::Searcher, globs: &[String]) -> Result<Box<dyn Query>> {
+    fn glob_filter(
+        &self,
+        searcher: &tantivy::Searcher,
+        globs: &[String],
+    ) -> Result<Box<dyn Query>> {
         let mut builder = GlobSetBuilder::new();
         for glob in globs {
-            let glob = Glob::new(glob).map_err(|e| Error::Invalid(format!("bad --glob {glob:?}: {e}")))?;
+            let glob =
+                Glob::new(glob).map_err(|e| Error::Invalid(format!("bad --glob {glob:?}: {e}")))?;
             builder.add(glob);
         }
         let set = builder

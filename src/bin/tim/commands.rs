@@ -77,10 +77,7 @@ fn index(args: IndexArgs) -> CmdResult {
     };
     let mut progress = BarProgress::new(args.quiet);
     let summary = if let Some(jsonl) = &args.jsonl {
-        let index_dir = args
-            .index
-            .clone()
-            .unwrap_or_else(|| jsonl_index_dir(jsonl));
+        let index_dir = args.index.clone().unwrap_or_else(|| jsonl_index_dir(jsonl));
         let keys = JsonlKeys {
             id: args.id_key.clone(),
             title: args.title_key.clone(),
@@ -118,7 +115,10 @@ fn summary_line(s: &Summary) -> String {
         line.push_str(&format!(" ({})", reasons.join(", ")));
     }
     if s.converted > 0 {
-        line.push_str(&format!(", {} converted from legacy encodings", s.converted));
+        line.push_str(&format!(
+            ", {} converted from legacy encodings",
+            s.converted
+        ));
     }
     if s.lossy > 0 {
         line.push_str(&format!(", {} decoded lossily", s.lossy));
@@ -174,7 +174,13 @@ fn search(args: SearchArgs) -> CmdResult {
     };
     let color = render::use_color(args.color);
     let stdout = io::stdout();
-    let mut printer = HitPrinter::new(stdout.lock(), args.json, color, display_root, args.files_with_matches);
+    let mut printer = HitPrinter::new(
+        stdout.lock(),
+        args.json,
+        color,
+        display_root,
+        args.files_with_matches,
+    );
     let mut matched = false;
     if let Some(queries_path) = &args.queries {
         for query in read_queries(queries_path)? {
@@ -188,13 +194,21 @@ fn search(args: SearchArgs) -> CmdResult {
         let hits = searcher.search_with(query, &opts)?;
         let elapsed = started.elapsed();
         if !args.json && !args.quiet && io::stderr().is_terminal() {
-            eprintln!("{} hits in {:.1} ms", hits.len(), elapsed.as_secs_f64() * 1e3);
+            eprintln!(
+                "{} hits in {:.1} ms",
+                hits.len(),
+                elapsed.as_secs_f64() * 1e3
+            );
         }
         matched = !hits.is_empty();
         printer.print(&hits, None)?;
     }
     printer.finish()?;
-    Ok(if matched { Outcome::Success } else { Outcome::NoMatch })
+    Ok(if matched {
+        Outcome::Success
+    } else {
+        Outcome::NoMatch
+    })
 }
 
 /// Brings the index of `corpus` up to date before a search; when another process is writing
@@ -238,7 +252,11 @@ fn analyze(args: AnalyzeArgs) -> CmdResult {
         }
         writeln!(out, "{}", serde_json::Value::Object(object))?;
     } else {
-        writeln!(out, "{:<8} {:>4} {:>6} {:>6}  token  (text)", "field", "pos", "start", "end")?;
+        writeln!(
+            out,
+            "{:<8} {:>4} {:>6} {:>6}  token  (text)",
+            "field", "pos", "start", "end"
+        )?;
         for field in FieldKind::ALL {
             for t in tokens.get(field) {
                 let original = render::escape_controls(&text[t.offset_from..t.offset_to]);
@@ -262,9 +280,17 @@ fn info(args: InfoArgs) -> CmdResult {
     let info = Index::open(&dir)?.info()?;
     let mut out = io::stdout().lock();
     if args.json {
-        writeln!(out, "{}", serde_json::to_string(&info).map_err(|e| Error::Invalid(e.to_string()))?)?;
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string(&info).map_err(|e| Error::Invalid(e.to_string()))?
+        )?;
     } else {
-        writeln!(out, "index:     {}", render::escape_controls(&info.dir.display().to_string()))?;
+        writeln!(
+            out,
+            "index:     {}",
+            render::escape_controls(&info.dir.display().to_string())
+        )?;
         writeln!(out, "files:     {}", info.files)?;
         writeln!(out, "passages:  {}", info.passages)?;
         writeln!(out, "size:      {:.1} MB", info.bytes_on_disk as f64 / 1e6)?;
@@ -311,13 +337,21 @@ fn eval(args: EvalArgs) -> CmdResult {
         let metrics = evaluator.add(&query.id, &ranked);
         if args.per_query {
             if let Some(m) = metrics {
-                writeln!(out, "{}\t{:.4}\t{:.4}\t{:.4}", query.id, m.ndcg_10, m.mrr_10, m.recall_10)?;
+                writeln!(
+                    out,
+                    "{}\t{:.4}\t{:.4}\t{:.4}",
+                    query.id, m.ndcg_10, m.mrr_10, m.recall_10
+                )?;
             }
         }
     }
     let m = evaluator.finish();
     if args.json {
-        writeln!(out, "{}", serde_json::to_string(&m).map_err(|e| Error::Invalid(e.to_string()))?)?;
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string(&m).map_err(|e| Error::Invalid(e.to_string()))?
+        )?;
     } else {
         writeln!(
             out,

@@ -83,7 +83,10 @@ impl<W: Write> HitPrinter<W> {
     pub fn print(&mut self, hits: &[Hit], query_id: Option<&str>) -> io::Result<()> {
         for hit in hits {
             if self.files_only {
-                if self.printed_files.insert(format!("{}\0{}", query_id.unwrap_or(""), hit.path)) {
+                if self
+                    .printed_files
+                    .insert(format!("{}\0{}", query_id.unwrap_or(""), hit.path))
+                {
                     self.print_file(hit, query_id)?;
                 }
             } else if self.json {

@@ -1,6 +1,201 @@
-//! Vietnamese syllable recognition. PLACEHOLDER: replaced by the full implementation.
+//! Vietnamese syllable recognition on folded (diacritic-free, lowercase ASCII) words.
+//!
+//! A written Vietnamese syllable is an optional onset followed by a rhyme:
+//!
+//! - **Onsets**: `b c ch d g gh gi h k kh l m n ng ngh nh p ph qu r s t th tr v x` or none
+//!   (`đ` folds to `d`). The longest onset that leaves a valid rhyme wins; `gi` before a
+//!   consonant or at the end is `g` + the vowel `i` (`gì`, `gìn`).
+//! - **Rhymes**: [`RHYMES`], the standard rhyme inventory written without diacritics (so `ăn`,
+//!   `ân` and `an` are all `an`), including the rhymes with a medial `o`/`u` (`oa`, `oăng`,
+//!   `uyên`, `uơ`, …) and the few that only occur after `qu` (`uach` in Quách, `uai` in quai).
+//! - **`qu`**: its `u` is the medial of the rhyme, so `qu` + R is valid when `u` + R is a rhyme
+//!   (`quynh` → `uynh`, `quoc` → `uoc`, `qua` → `ua`).
+//! - **Spelling rules**: `k`, `gh`, `ngh` only before `e`, `i` (and `k` before `y`); `c`, `g`,
+//!   `ng` never before them (except `g` + `i`, above); rhymes spelled `ye…` only without an
+//!   onset and rhymes spelled `ie…` only with one (`yên` vs `tiên`).
+//!
+//! This is a check on spelling, not a dictionary: every real syllable passes, and so do some
+//! short English words that happen to be spelled like one (`the`, `an`, `ban`).
 
-/// Whether a folded (diacritic-free, lowercase) word can be a Vietnamese syllable.
+/// Folded Vietnamese rhymes, sorted for binary search; one line per leading vowel.
+#[rustfmt::skip]
+pub const RHYMES: &[&str] = &[
+    "a", "ac", "ach", "ai", "am", "an", "ang", "anh", "ao", "ap", "at", "au", "ay",
+    "e", "ec", "ech", "em", "en", "eng", "enh", "eo", "ep", "et", "eu",
+    "i", "ia", "ich", "iec", "iem", "ien", "ieng", "iep", "iet", "ieu", "im", "in", "inh", "ip",
+        "it", "iu",
+    "o", "oa", "oac", "oach", "oai", "oam", "oan", "oang", "oanh", "oao", "oap", "oat", "oay",
+        "oc", "oe", "oem", "oen", "oeo", "oet", "oi", "om", "on", "ong", "ooc", "oong", "op", "ot",
+    "u", "ua", "uac", "uach", "uai", "uam", "uan", "uang", "uanh", "uao", "uap", "uat", "uay",
+        "uc", "ue", "uech", "uem", "uen", "uenh", "ueo", "uet", "ueu", "ui", "um", "un", "ung",
+        "uo", "uoc", "uoi", "uom", "uon", "uong", "uop", "uot", "uou", "up", "ut", "uu", "uy",
+        "uya", "uych", "uyen", "uyet", "uynh", "uyp", "uyt", "uyu",
+    "y", "yem", "yen", "yeng", "yet", "yeu",
+];
+
+/// Longest written syllable: `nghiêng`.
+pub const MAX_SYLLABLE_LEN: usize = 7;
+
+/// Whether a folded (diacritic-free, lowercase ASCII) word can be a Vietnamese syllable.
+///
+/// See the [module documentation](self) for the rules. Anything with a byte outside `a`–`z`
+/// (uppercase, digits, accents) is rejected: fold and lowercase first.
 pub fn is_folded_syllable(folded: &str) -> bool {
-    !folded.is_empty() && folded.len() <= 7 && folded.bytes().all(|b| b.is_ascii_lowercase())
+    split_folded(folded).is_some()
+}
+
+/// Splits a folded syllable into its written onset and rhyme, or `None` if `folded` cannot be
+/// a Vietnamese syllable.
+///
+/// The split follows the spelling: `quynh` → (`qu`, `ynh`), `gia` → (`gi`, `a`),
+/// `gin` → (`g`, `in`), `an` → (``, `an`).
+pub fn split_folded(folded: &str) -> Option<(&str, &str)> {
+    let bytes = folded.as_bytes();
+    if bytes.is_empty()
+        || bytes.len() > MAX_SYLLABLE_LEN
+        || !bytes.iter().all(u8::is_ascii_lowercase)
+    {
+        return None;
+    }
+    let onset_len = longest_onset(bytes)?;
+    let (onset, rhyme) = bytes.split_at(onset_len);
+    if is_valid_rhyme(onset, rhyme) {
+        return Some(folded.split_at(onset_len));
+    }
+    // `gi` not followed by a vowel is `g` + the nucleus `i`: gì, gìn.
+    if onset == b"gi" && is_valid_rhyme(b"g", &bytes[1..]) {
+        return Some(folded.split_at(1));
+    }
+    None
+}
+
+/// Length of the longest onset at the start of `word`; `None` for a lone `q`.
+fn longest_onset(word: &[u8]) -> Option<usize> {
+    Some(match word {
+        [b'n', b'g', b'h', ..] => 3,
+        [b'c' | b'g' | b'k' | b'n' | b'p' | b't', b'h', ..]
+        | [b'n', b'g', ..]
+        | [b'g', b'i', ..]
+        | [b'q', b'u', ..]
+        | [b't', b'r', ..] => 2,
+        [b'q', ..] => return None,
+        [b'b' | b'c' | b'd' | b'g' | b'h' | b'k' | b'l' | b'm' | b'n' | b'p' | b'r' | b's'
+        | b't' | b'v' | b'x', ..] => 1,
+        _ => 0,
+    })
+}
+
+/// Whether `rhyme` may follow `onset`, spelling rules included.
+fn is_valid_rhyme(onset: &[u8], rhyme: &[u8]) -> bool {
+    let Some(&first) = rhyme.first() else {
+        return false;
+    };
+    let front = matches!(first, b'e' | b'i' | b'y');
+    let allowed = match onset {
+        // The u of qu is the rhyme's medial: check u + rhyme instead.
+        b"qu" => {
+            if first == b'u' || rhyme.len() >= MAX_SYLLABLE_LEN {
+                return false;
+            }
+            let mut medial = [b'u'; MAX_SYLLABLE_LEN];
+            medial[1..=rhyme.len()].copy_from_slice(rhyme);
+            return is_rhyme(&medial[..=rhyme.len()]);
+        }
+        b"k" => front,
+        b"gh" | b"ngh" => matches!(first, b'e' | b'i'),
+        b"c" | b"ng" => !front,
+        b"g" => first == b'i' || !front,
+        b"gi" => first != b'i' && !rhyme.starts_with(b"ye"),
+        b"" => !rhyme.starts_with(b"ie"),
+        _ => !rhyme.starts_with(b"ye"),
+    };
+    allowed && is_rhyme(rhyme)
+}
+
+fn is_rhyme(rhyme: &[u8]) -> bool {
+    RHYMES
+        .binary_search_by(|probe| probe.as_bytes().cmp(rhyme))
+        .is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rhyme_table_is_sorted_unique_and_short() {
+        assert!(
+            RHYMES.windows(2).all(|w| w[0] < w[1]),
+            "RHYMES must be sorted"
+        );
+        assert!(RHYMES.iter().all(|r| r.len() < MAX_SYLLABLE_LEN));
+        // Every rhyme starts with a vowel: the tone module relies on it to find the nucleus.
+        assert!(RHYMES.iter().all(|r| b"aeiouy".contains(&r.as_bytes()[0])));
+        assert!(RHYMES
+            .iter()
+            .all(|r| r.bytes().all(|b| b.is_ascii_lowercase())));
+    }
+
+    #[test]
+    fn accepts_vietnamese_syllables() {
+        for word in [
+            "viet", "nam", "hoang", "xuan", "chien", "da", "nang", "ha", "noi", "nguyen",
+            "nghieng", "quy", "quynh", "gi", "gia", "giuong", "khuya", "thuong", "truong", "duong",
+            "nhieu", "the", "a", "y", "yen", "uy", "oa", "ruou", "huou", "khuech", "khuyu",
+            "ngoeo", "thuo", "quach", "quoc", "gin", "giet", "gieng", "ghe", "ky", "kieu", "xoong",
+            "boong", "oach", "huych", "tuyp", "quyen", "ngoai", "khoe", "thuy",
+        ] {
+            assert!(is_folded_syllable(word), "{word} should be a syllable");
+        }
+    }
+
+    #[test]
+    fn rejects_non_syllables() {
+        for word in [
+            "", "defense", "strength", "covid", "xyz", "vietnam", "hello", "world", "pixel", "123",
+            "viet2", "Viet", "việt", "q", "qu", "quu", "ka", "ghe1", "ge", "ci", "nge", "gha",
+            "ien", "tyen", "king", "ing", "str", "f", "jazz", "oo", "gii",
+        ] {
+            assert!(!is_folded_syllable(word), "{word} should not be a syllable");
+        }
+    }
+
+    #[test]
+    fn splits_onset_and_rhyme() {
+        for (word, onset, rhyme) in [
+            ("nghieng", "ngh", "ieng"),
+            ("quynh", "qu", "ynh"),
+            ("gia", "gi", "a"),
+            ("gi", "g", "i"),
+            ("gin", "g", "in"),
+            ("an", "", "an"),
+            ("truong", "tr", "uong"),
+            ("khuya", "kh", "uya"),
+        ] {
+            assert_eq!(split_folded(word), Some((onset, rhyme)), "{word}");
+        }
+    }
+
+    #[test]
+    fn every_onset_rhyme_pair_is_cheap_and_total() {
+        // No panic and a consistent answer for every combination, valid or not.
+        let onsets = [
+            "", "b", "c", "ch", "d", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh",
+            "nh", "p", "ph", "qu", "r", "s", "t", "th", "tr", "v", "x",
+        ];
+        let mut accepted = 0;
+        for onset in onsets {
+            for rhyme in RHYMES {
+                let word = format!("{onset}{rhyme}");
+                if is_folded_syllable(&word) {
+                    accepted += 1;
+                    assert!(word.len() <= MAX_SYLLABLE_LEN);
+                }
+            }
+        }
+        assert!(
+            accepted > 1500,
+            "only {accepted} onset+rhyme pairs accepted"
+        );
+    }
 }

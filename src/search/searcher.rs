@@ -316,10 +316,12 @@ impl Searcher {
     ) -> Option<Box<dyn Query>> {
         let f = self.index.fields();
         if let Some(joined) = a.joined_with(b) {
+            // One joined token stands for two query words: it weighs as much as both.
+            let weight = 2.0 * r.joined;
             let clauses = vec![
-                self.boosted_term(f.body_field(FieldKind::Joined), &joined, r.joined),
+                self.boosted_term(f.body_field(FieldKind::Joined), &joined, weight),
                 // `Viet Nam` finds `Vietnam`, one folded word.
-                self.boosted_term(f.body_field(FieldKind::Folded), &joined, r.joined),
+                self.boosted_term(f.body_field(FieldKind::Folded), &joined, weight),
             ];
             terms.joined.insert(joined.clone());
             terms.folded.insert(joined);

@@ -178,8 +178,10 @@ impl Analyzer {
         let mut out = Vec::new();
         let mut position = 0;
         for_each_word(text, |word| {
-            out.push(analyze_word(word, position));
-            position += 1;
+            if let Some(analyzed) = analyze_word(word, position) {
+                out.push(analyzed);
+                position += 1;
+            }
         });
         out
     }
@@ -208,7 +210,9 @@ impl Analyzer {
         let mut previous: Option<AnalyzedWord> = None;
         let mut position = 0;
         for_each_word(text, |word| {
-            let analyzed = analyze_word(word, position);
+            let Some(analyzed) = analyze_word(word, position) else {
+                return;
+            };
             position += 1;
             let token = |text: String, from: usize, to: usize, position: usize| Token {
                 offset_from: from,
@@ -247,7 +251,8 @@ impl Default for Analyzer {
     }
 }
 
-fn analyze_word(word: Word<'_>, position: usize) -> AnalyzedWord {
+/// Analyses one word; `None` for a word that folds to nothing (a lone combining mark).
+fn analyze_word(word: Word<'_>, position: usize) -> Option<AnalyzedWord> {
     let mut exact = String::with_capacity(word.text.len());
     normalize_word(word.text, &mut exact);
     let folded = if exact.is_ascii() {
@@ -257,7 +262,10 @@ fn analyze_word(word: Word<'_>, position: usize) -> AnalyzedWord {
         fold_word(&exact, &mut folded);
         folded
     };
-    AnalyzedWord {
+    if folded.is_empty() || exact.is_empty() {
+        return None;
+    }
+    Some(AnalyzedWord {
         start: word.start,
         end: word.end,
         position,
@@ -265,7 +273,7 @@ fn analyze_word(word: Word<'_>, position: usize) -> AnalyzedWord {
         exact,
         folded,
         spaced_from_previous: word.spaced_from_previous,
-    }
+    })
 }
 
 #[cfg(test)]

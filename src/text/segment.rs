@@ -108,8 +108,11 @@ fn split_segment<'a>(
 }
 
 fn emit_word<'a>(part: &'a str, start: usize, gap: &mut Gap, emit: &mut impl FnMut(Word<'a>)) {
-    let whole = part.len();
-    let part = strip_possessive(part);
+    // A part can start with what belongs to nothing, such as a combining mark after `_`.
+    let trimmed = part.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let start = start + (part.len() - trimmed.len());
+    let whole = trimmed.len();
+    let part = strip_possessive(trimmed);
     if part.is_empty() || part.len() > MAX_WORD_BYTES || !part.chars().any(char::is_alphanumeric) {
         *gap = gap.then(false);
         return;

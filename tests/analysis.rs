@@ -1,0 +1,135 @@
+//! The analysis pipeline as a whole: the seed pair meets under analysis, and invariants hold
+//! for arbitrary input (proptest).
+
+mod shared_support;
+
+use std::collections::HashSet;
+
+use proptest::prelude::*;
+use timkiem::analysis::{Analyzer, FieldKind};
+use unicode_normalization::UnicodeNormalization;
+
+fn tokens(text: &str, field: FieldKind) -> Vec<String> {
+    Analyzer::default()
+        .tokens(text, field)
+        .into_iter()
+        .map(|t| t.text)
+        .collect()
+}
+
+fn token_set(text: &str, field: FieldKind) -> HashSet<String> {
+    tokens(text, field).into_iter().collect()
+}
+
+/// Whether `query`'s tokens in `field` all occur in `doc`'s tokens of `doc_field`.
+fn meets(query: &str, field: FieldKind, doc: &str, doc_field: FieldKind) -> bool {
+    let doc = token_set(doc, doc_field);
+    let q = tokens(query, field);
+    !q.is_empty() && q.iter().all(|t| doc.contains(t))
+}
+
+#[test]
+fn seed_pair_names_meet_under_analysis() {
+    let Some((accented, plain)) = shared_support::seeds() else {
+        return;
+    };
+    // Hoàng Xuân Chiến / Hoang Xuan Chien through `folded`, both ways.
+    assert!(meets("Hoàng Xuân Chiến", FieldKind::Folded, &plain, FieldKind::Folded));
+    assert!(meets("Hoang Xuan Chien", FieldKind::Folded, &accented, FieldKind::Folded));
+    // And the exact form only where it is written with its accents.
+    assert!(meets("Hoàng Xuân Chiến", FieldKind::Exact, &accented, FieldKind::Exact));
+    assert!(!meets("Hoàng Xuân Chiến", FieldKind::Exact, &plain, FieldKind::Exact));
+    // Việt Nam / Vietnam through `joined`: the query's one word is the document's pair.
+    assert!(token_set(&accented, FieldKind::Joined).contains("vietnam"));
+    assert!(token_set(&plain, FieldKind::Folded).contains("vietnam"));
+    assert!(meets("Vietnam", FieldKind::Folded, &accented, FieldKind::Joined));
+    // defence / defense through `english`, both ways.
+    assert!(meets("defense", FieldKind::English, &accented, FieldKind::English));
+    assert!(meets("defence", FieldKind::English, &plain, FieldKind::English));
+    assert!(!meets("defence", FieldKind::Folded, &plain, FieldKind::Folded));
+}
+
+#[test]
+fn possessive_and_joining_on_a_mixed_sentence() {
+    let text = "Việt Nam’s defence and Hà Nội's colour";
+    assert_eq!(tokens(text, FieldKind::Exact), ["việt", "nam", "defence", "and", "hà", "nội", "colour"]);
+    assert_eq!(tokens(text, FieldKind::Joined), ["vietnam", "hanoi"]);
+    assert_eq!(tokens("colour", FieldKind::English), tokens("color", FieldKind::English));
+}
+
+#[test]
+fn numbers_and_codes_are_searchable_as_written_and_by_parts() {
+    for (text, parts) in [
+        ("COVID-19", &["covid", "19"][..]),
+        ("SARS-CoV-2", &["sars", "cov", "2"]),
+        ("1.000.000", &["1", "000", "000"]),
+        ("25/2", &["25", "2"]),
+    ] {
+        assert_eq!(tokens(text, FieldKind::Exact), parts, "{text}");
+    }
+}
+
+#[test]
+fn old_and_new_tone_placement_give_one_exact_token() {
+    for (old, new) in [("hòa", "hoà"), ("hòe", "hoè"), ("thúy", "thuý"), ("khỏe", "khoẻ"), ("HÒA", "HOÀ"), ("ủy", "uỷ")] {
+        assert_eq!(tokens(old, FieldKind::Exact), tokens(new, FieldKind::Exact), "{old} / {new}");
+    }
+}
+
+#[test]
+fn compatibility_forms_are_cleaned() {
+    assert_eq!(tokens("ＶＩỆＴ\u{a0}Nam", FieldKind::Exact), ["việt", "nam"]);
+    assert_eq!(tokens("Nam\u{2019}s", FieldKind::Exact), ["nam"]);
+}
+
+fn vietnamese_text() -> impl Strategy<Value = String> {
+    // Mostly Vietnamese letters and separators, so the interesting paths get exercised.
+    let pieces = prop_oneof![
+        Just("Hoàng".to_string()),
+        Just("Xuân".to_string()),
+        Just("hoà".to_string()),
+        Just("ĐÀ".to_string()),
+        Just("Nẵng".to_string()),
+        Just("Việt_Nam".to_string()),
+        Just("Nam’s".to_string()),
+        Just("COVID-19".to_string()),
+        Just(" ".to_string()),
+        Just("\u{a0}".to_string()),
+        Just(", ".to_string()),
+        Just("\u{301}".to_string()),
+        "\\PC{0,6}",
+    ];
+    proptest::collection::vec(pieces, 0..12).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn offsets_are_within_the_input_and_on_char_boundaries(text in prop_oneof![vietnamese_text(), any::<String>()]) {
+        let all = Analyzer::default().field_tokens(&text);
+        for field in FieldKind::ALL {
+            for t in all.get(field) {
+                prop_assert!(t.offset_from < t.offset_to, "{field:?} {t:?}");
+                prop_assert!(t.offset_to <= text.len());
+                prop_assert!(text.is_char_boundary(t.offset_from));
+                prop_assert!(text.is_char_boundary(t.offset_to));
+                prop_assert!(!t.text.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn decomposed_input_analyses_like_composed(text in prop_oneof![vietnamese_text(), any::<String>()]) {
+        let nfd: String = text.nfd().collect();
+        prop_assert_eq!(tokens(&nfd, FieldKind::Folded), tokens(&text, FieldKind::Folded));
+        prop_assert_eq!(tokens(&nfd, FieldKind::Exact), tokens(&text, FieldKind::Exact));
+    }
+
+    #[test]
+    fn normalisation_is_idempotent(text in prop_oneof![vietnamese_text(), any::<String>()]) {
+        let once = timkiem::text::normalize::normalize_text(&text).into_owned();
+        let twice = timkiem::text::normalize::normalize_text(&once).into_owned();
+        prop_assert_eq!(once, twice);
+    }
+}

@@ -34,27 +34,73 @@ fn seed_pair_names_meet_under_analysis() {
         return;
     };
     // Hoàng Xuân Chiến / Hoang Xuan Chien through `folded`, both ways.
-    assert!(meets("Hoàng Xuân Chiến", FieldKind::Folded, &plain, FieldKind::Folded));
-    assert!(meets("Hoang Xuan Chien", FieldKind::Folded, &accented, FieldKind::Folded));
+    assert!(meets(
+        "Hoàng Xuân Chiến",
+        FieldKind::Folded,
+        &plain,
+        FieldKind::Folded
+    ));
+    assert!(meets(
+        "Hoang Xuan Chien",
+        FieldKind::Folded,
+        &accented,
+        FieldKind::Folded
+    ));
     // And the exact form only where it is written with its accents.
-    assert!(meets("Hoàng Xuân Chiến", FieldKind::Exact, &accented, FieldKind::Exact));
-    assert!(!meets("Hoàng Xuân Chiến", FieldKind::Exact, &plain, FieldKind::Exact));
+    assert!(meets(
+        "Hoàng Xuân Chiến",
+        FieldKind::Exact,
+        &accented,
+        FieldKind::Exact
+    ));
+    assert!(!meets(
+        "Hoàng Xuân Chiến",
+        FieldKind::Exact,
+        &plain,
+        FieldKind::Exact
+    ));
     // Việt Nam / Vietnam through `joined`: the query's one word is the document's pair.
     assert!(token_set(&accented, FieldKind::Joined).contains("vietnam"));
     assert!(token_set(&plain, FieldKind::Folded).contains("vietnam"));
-    assert!(meets("Vietnam", FieldKind::Folded, &accented, FieldKind::Joined));
+    assert!(meets(
+        "Vietnam",
+        FieldKind::Folded,
+        &accented,
+        FieldKind::Joined
+    ));
     // defence / defense through `english`, both ways.
-    assert!(meets("defense", FieldKind::English, &accented, FieldKind::English));
-    assert!(meets("defence", FieldKind::English, &plain, FieldKind::English));
-    assert!(!meets("defence", FieldKind::Folded, &plain, FieldKind::Folded));
+    assert!(meets(
+        "defense",
+        FieldKind::English,
+        &accented,
+        FieldKind::English
+    ));
+    assert!(meets(
+        "defence",
+        FieldKind::English,
+        &plain,
+        FieldKind::English
+    ));
+    assert!(!meets(
+        "defence",
+        FieldKind::Folded,
+        &plain,
+        FieldKind::Folded
+    ));
 }
 
 #[test]
 fn possessive_and_joining_on_a_mixed_sentence() {
     let text = "Việt Nam’s defence and Hà Nội's colour";
-    assert_eq!(tokens(text, FieldKind::Exact), ["việt", "nam", "defence", "and", "hà", "nội", "colour"]);
+    assert_eq!(
+        tokens(text, FieldKind::Exact),
+        ["việt", "nam", "defence", "and", "hà", "nội", "colour"]
+    );
     assert_eq!(tokens(text, FieldKind::Joined), ["vietnam", "hanoi"]);
-    assert_eq!(tokens("colour", FieldKind::English), tokens("color", FieldKind::English));
+    assert_eq!(
+        tokens("colour", FieldKind::English),
+        tokens("color", FieldKind::English)
+    );
 }
 
 #[test]
@@ -71,14 +117,28 @@ fn numbers_and_codes_are_searchable_as_written_and_by_parts() {
 
 #[test]
 fn old_and_new_tone_placement_give_one_exact_token() {
-    for (old, new) in [("hòa", "hoà"), ("hòe", "hoè"), ("thúy", "thuý"), ("khỏe", "khoẻ"), ("HÒA", "HOÀ"), ("ủy", "uỷ")] {
-        assert_eq!(tokens(old, FieldKind::Exact), tokens(new, FieldKind::Exact), "{old} / {new}");
+    for (old, new) in [
+        ("hòa", "hoà"),
+        ("hòe", "hoè"),
+        ("thúy", "thuý"),
+        ("khỏe", "khoẻ"),
+        ("HÒA", "HOÀ"),
+        ("ủy", "uỷ"),
+    ] {
+        assert_eq!(
+            tokens(old, FieldKind::Exact),
+            tokens(new, FieldKind::Exact),
+            "{old} / {new}"
+        );
     }
 }
 
 #[test]
 fn compatibility_forms_are_cleaned() {
-    assert_eq!(tokens("ＶＩỆＴ\u{a0}Nam", FieldKind::Exact), ["việt", "nam"]);
+    assert_eq!(
+        tokens("ＶＩỆＴ\u{a0}Nam", FieldKind::Exact),
+        ["việt", "nam"]
+    );
     assert_eq!(tokens("Nam\u{2019}s", FieldKind::Exact), ["nam"]);
 }
 

@@ -606,7 +606,6 @@ fn apply(
             summary.indexed += 1;
             summary.passages += passages;
             summary.bytes_read += bytes;
-            #[allow(unreachable_patterns)] // more encodings arrive with the full decoder
             match encoding {
                 SourceEncoding::Utf8 => {}
                 SourceEncoding::Utf8Lossy => summary.lossy += 1,

@@ -17,7 +17,10 @@ pub fn shared_dir() -> Option<PathBuf> {
             dir.display()
         );
     }
-    eprintln!("skipped: {} is absent (set TIM_REQUIRE_SHARED=1 to fail instead)", dir.display());
+    eprintln!(
+        "skipped: {} is absent (set TIM_REQUIRE_SHARED=1 to fail instead)",
+        dir.display()
+    );
     None
 }
 
@@ -25,5 +28,8 @@ pub fn shared_dir() -> Option<PathBuf> {
 pub fn seeds() -> Option<(String, String)> {
     let dir = shared_dir()?.join("seeds");
     let read = |name: &str| std::fs::read_to_string(dir.join(name)).expect("seed readable");
-    Some((read("000_5606c771ed60da28.txt"), read("003_e7583652eecb52aa.txt")))
+    Some((
+        read("000_5606c771ed60da28.txt"),
+        read("003_e7583652eecb52aa.txt"),
+    ))
 }

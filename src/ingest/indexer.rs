@@ -20,8 +20,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::Hasher;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
+use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use tantivy::collector::DocSetCollector;
@@ -63,6 +64,17 @@ pub struct IndexOptions {
     pub checkpoint_secs: u64,
     /// Memory budget of tantivy's writer, in bytes.
     pub writer_memory: usize,
+    /// Set to `true` (from a Ctrl-C handler, say) to stop the run promptly: it then fails with
+    /// [`Error::Interrupted`] and the index keeps its last commit.
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+impl IndexOptions {
+    fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|flag| flag.load(Ordering::Relaxed))
+    }
 }
 
 impl Default for IndexOptions {
@@ -75,6 +87,7 @@ impl Default for IndexOptions {
             checkpoint_bytes: 256 << 20,
             checkpoint_secs: 30,
             writer_memory: 256 << 20,
+            cancel: None,
         }
     }
 }
@@ -539,6 +552,9 @@ pub fn index_directory(
             let tx = tx.clone();
             let (todo, next, builder) = (&todo, &next, &builder);
             scope.spawn(move || loop {
+                if opts.cancelled() {
+                    break;
+                }
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some((file, old)) = todo.get(i) else {
                     break;
@@ -551,6 +567,9 @@ pub fn index_directory(
         drop(tx);
         let result = (|| -> Result<()> {
             for (_, processed) in rx.iter() {
+                if opts.cancelled() {
+                    return Err(Error::Interrupted);
+                }
                 apply(
                     &mut writer,
                     index.fields(),
@@ -569,6 +588,9 @@ pub fn index_directory(
         result
     })?;
 
+    if opts.cancelled() {
+        return Err(Error::Interrupted);
+    }
     for key in manifest.keys() {
         if !seen.contains(key) {
             writer.delete_term(Term::from_field_text(index.fields().path, key));
@@ -689,6 +711,9 @@ pub fn index_jsonl(
     let mut committer = Committer::new(opts);
     let mut seen = HashSet::new();
     for (n, line) in reader.lines().enumerate() {
+        if opts.cancelled() {
+            return Err(Error::Interrupted);
+        }
         let line = line.map_err(|e| Error::io(jsonl, e))?;
         if line.trim().is_empty() {
             continue;

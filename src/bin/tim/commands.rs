@@ -3,6 +3,8 @@
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use timkiem::analysis::{Analyzer, FieldKind};
@@ -39,6 +41,21 @@ impl CommandError {
 
 type CmdResult = Result<Outcome, CommandError>;
 
+/// A flag set by Ctrl-C, so that indexing stops between files and leaves the last commit as
+/// the index. A second Ctrl-C is not caught again: the handler is installed once.
+fn interrupt_flag() -> Arc<AtomicBool> {
+    static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+    FLAG.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        let handler_flag = flag.clone();
+        // If a handler cannot be installed, Ctrl-C keeps its default effect, which is just as
+        // safe for the index (the last commit stays), only less polite.
+        let _ = ctrlc::set_handler(move || handler_flag.store(true, Ordering::Relaxed));
+        flag
+    })
+    .clone()
+}
+
 /// Runs one command.
 pub fn run(cli: Cli) -> CmdResult {
     match cli.command {
@@ -73,6 +90,7 @@ fn index(args: IndexArgs) -> CmdResult {
         walk: walk_options(&args.walk),
         rebuild: args.rebuild,
         schema,
+        cancel: Some(interrupt_flag()),
         ..IndexOptions::default()
     };
     let mut progress = BarProgress::new(args.quiet);
@@ -215,7 +233,11 @@ fn search(args: SearchArgs) -> CmdResult {
 /// it, the search uses its last commit.
 fn refresh(corpus: &Path, index_dir: &Path, quiet: bool) -> Result<(), CommandError> {
     let mut progress = BarProgress::new(quiet);
-    match index_directory(corpus, index_dir, &IndexOptions::default(), &mut progress) {
+    let opts = IndexOptions {
+        cancel: Some(interrupt_flag()),
+        ..IndexOptions::default()
+    };
+    match index_directory(corpus, index_dir, &opts, &mut progress) {
         Ok(summary) => {
             if !quiet && (summary.indexed > 0 || summary.removed > 0) {
                 eprintln!("{}", summary_line(&summary));

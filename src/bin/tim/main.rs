@@ -27,6 +27,11 @@ fn main() -> ExitCode {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::NoMatch) => ExitCode::from(1),
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(commands::CommandError::Lib(timkiem::Error::Interrupted)) => {
+            eprintln!("tim: interrupted; the index keeps its last commit");
+            // 128 + SIGINT, as shells report a command ended by Ctrl-C.
+            ExitCode::from(130)
+        }
         Err(err) => {
             let _ = std::io::stdout().flush();
             eprintln!("tim: {}", one_line(&format!("{err:#}")));

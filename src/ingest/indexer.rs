@@ -275,6 +275,9 @@ enum Processed {
         reason: String,
         bytes: u64,
         keep_old: bool,
+        /// A manifest entry without passages, so that an unchanged binary file is not read
+        /// (nor warned about) again on the next run.
+        remembered: Option<TantivyDocument>,
     },
 }
 
@@ -322,6 +325,19 @@ impl DocBuilder<'_> {
             }
             docs.push(doc);
         }
+        docs.push(self.manifest_doc(key, raw_path, record, manifest));
+        docs
+    }
+
+    /// The manifest document of one source.
+    fn manifest_doc(
+        &self,
+        key: &str,
+        raw_path: Option<&[u8]>,
+        record: bool,
+        manifest: ManifestEntry,
+    ) -> TantivyDocument {
+        let f = self.fields;
         let mut doc = TantivyDocument::new();
         doc.add_text(f.kind, KIND_FILE);
         self.add_source(&mut doc, key, raw_path, record);
@@ -329,8 +345,7 @@ impl DocBuilder<'_> {
         doc.add_i64(f.file_mtime, manifest.mtime_ns);
         doc.add_u64(f.file_hash, manifest.hash);
         doc.add_i64(f.indexed_at, self.run_started);
-        docs.push(doc);
-        docs
+        doc
     }
 
     fn add_source(
@@ -349,12 +364,15 @@ impl DocBuilder<'_> {
 
     fn process_file(&self, file: &FoundFile, old: Option<ManifestEntry>) -> Processed {
         let key = rel_path_key(&file.rel);
+        let raw = rel_path_bytes(&file.rel);
+        let raw_path = (std::str::from_utf8(&raw).is_err()).then_some(raw.as_slice());
         let skipped = |reason: String, bytes: u64, keep_old: bool| Processed::Skipped {
             key: key.clone(),
             path: file.rel.clone(),
             reason,
             bytes,
             keep_old,
+            remembered: None,
         };
         let bytes = match read_file(&file.path) {
             Ok(bytes) => bytes,
@@ -370,10 +388,28 @@ impl DocBuilder<'_> {
                 return Processed::Unchanged { bytes: len };
             }
         }
+        let manifest = ManifestEntry {
+            size: len,
+            mtime_ns: file.mtime_ns,
+            hash,
+            indexed_at: self.run_started,
+        };
         let decoded = match decode(&bytes) {
             Ok(d) => d,
-            Err(Error::Binary) => return skipped("binary".into(), len, false),
-            Err(e) => return skipped(e.to_string(), len, false),
+            Err(e) => {
+                let reason = match e {
+                    Error::Binary => "binary".to_string(),
+                    other => other.to_string(),
+                };
+                return Processed::Skipped {
+                    key: key.clone(),
+                    path: file.rel.clone(),
+                    reason,
+                    bytes: len,
+                    keep_old: false,
+                    remembered: Some(self.manifest_doc(&key, raw_path, false, manifest)),
+                };
+            }
         };
         drop(bytes);
         let text = if html::is_html_path(&file.rel) {
@@ -382,14 +418,6 @@ impl DocBuilder<'_> {
             html::decode_entities(&decoded.text).into_owned()
         } else {
             decoded.text
-        };
-        let raw = rel_path_bytes(&file.rel);
-        let raw_path = (std::str::from_utf8(&raw).is_err()).then_some(raw.as_slice());
-        let manifest = ManifestEntry {
-            size: len,
-            mtime_ns: file.mtime_ns,
-            hash,
-            indexed_at: self.run_started,
         };
         let docs = self.build(&key, raw_path, false, &text, None, manifest);
         Processed::Docs {
@@ -647,9 +675,13 @@ fn apply(
             reason,
             bytes,
             keep_old,
+            remembered,
         } => {
             if !keep_old {
                 writer.delete_term(Term::from_field_text(fields.path, &key));
+            }
+            if let Some(doc) = remembered {
+                writer.add_document(doc)?;
             }
             summary.bytes_read += bytes;
             summary.skip(reason.split(':').next().unwrap_or("other"));

@@ -232,7 +232,8 @@ fn search(args: SearchArgs) -> CmdResult {
 /// Brings the index of `corpus` up to date before a search; when another process is writing
 /// it, the search uses its last commit.
 fn refresh(corpus: &Path, index_dir: &Path, quiet: bool) -> Result<(), CommandError> {
-    let mut progress = BarProgress::new(quiet);
+    // Per-file warnings belong to `tim index`; a search only says what changed.
+    let mut progress = BarProgress::new(quiet).without_warnings();
     let opts = IndexOptions {
         cancel: Some(interrupt_flag()),
         ..IndexOptions::default()

@@ -173,12 +173,23 @@ impl<W: Write> HitPrinter<W> {
 pub struct BarProgress {
     bar: Option<ProgressBar>,
     quiet: bool,
+    warnings: bool,
 }
 
 impl BarProgress {
     /// A progress reporter; `quiet` silences the bar and the warnings.
     pub fn new(quiet: bool) -> Self {
-        BarProgress { bar: None, quiet }
+        BarProgress {
+            bar: None,
+            quiet,
+            warnings: !quiet,
+        }
+    }
+
+    /// The same reporter, without per-file warnings.
+    pub fn without_warnings(mut self) -> Self {
+        self.warnings = false;
+        self
     }
 }
 
@@ -204,7 +215,7 @@ impl Progress for BarProgress {
     }
 
     fn warn(&mut self, path: &Path, reason: &str) {
-        if self.quiet {
+        if !self.warnings {
             return;
         }
         let line = format!(

@@ -616,20 +616,48 @@ pub fn index_directory(
         result
     })?;
 
-    if opts.cancelled() {
-        return Err(Error::Interrupted);
-    }
-    for key in manifest.keys() {
-        if !seen.contains(key) {
-            writer.delete_term(Term::from_field_text(index.fields().path, key));
-            summary.removed += 1;
+    let run = RunEnd {
+        index: &index,
+        manifest: &manifest,
+        seen: &seen,
+        started,
+    };
+    run.finish(writer, committer, summary, opts, progress)
+}
+
+/// The end of a run: sources gone from the corpus lose their documents, the last commit, and
+/// merges waited for so segments do not pile up run after run.
+struct RunEnd<'a> {
+    index: &'a Index,
+    manifest: &'a HashMap<String, ManifestEntry>,
+    seen: &'a HashSet<String>,
+    started: Instant,
+}
+
+impl RunEnd<'_> {
+    fn finish(
+        self,
+        mut writer: IndexWriter,
+        mut committer: Committer,
+        mut summary: Summary,
+        opts: &IndexOptions,
+        progress: &mut dyn Progress,
+    ) -> Result<Summary> {
+        if opts.cancelled() {
+            return Err(Error::Interrupted);
         }
+        for key in self.manifest.keys() {
+            if !self.seen.contains(key) {
+                writer.delete_term(Term::from_field_text(self.index.fields().path, key));
+                summary.removed += 1;
+            }
+        }
+        committer.commit(&mut writer, &mut summary)?;
+        writer.wait_merging_threads()?;
+        summary.seconds = self.started.elapsed().as_secs_f64();
+        progress.finish(&summary);
+        Ok(summary)
     }
-    committer.commit(&mut writer, &mut summary)?;
-    writer.wait_merging_threads()?;
-    summary.seconds = started.elapsed().as_secs_f64();
-    progress.finish(&summary);
-    Ok(summary)
 }
 
 fn apply(
@@ -820,15 +848,11 @@ pub fn index_jsonl(
             &mut committer,
         )?;
     }
-    for key in manifest.keys() {
-        if !seen.contains(key) {
-            writer.delete_term(Term::from_field_text(index.fields().path, key));
-            summary.removed += 1;
-        }
-    }
-    committer.commit(&mut writer, &mut summary)?;
-    writer.wait_merging_threads()?;
-    summary.seconds = started.elapsed().as_secs_f64();
-    progress.finish(&summary);
-    Ok(summary)
+    let run = RunEnd {
+        index: &index,
+        manifest: &manifest,
+        seen: &seen,
+        started,
+    };
+    run.finish(writer, committer, summary, opts, progress)
 }

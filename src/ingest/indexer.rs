@@ -527,7 +527,11 @@ pub fn index_directory(
     if walk_opts.globs.is_empty() {
         walk_opts.globs = index.config().files.include.clone();
     }
-    walk_opts.skip_dirs.push(index_dir.to_path_buf());
+    // The walker takes relative skip_dirs relative to the corpus root, while `index_dir` is
+    // relative to the working directory: hand it over absolute.
+    walk_opts
+        .skip_dirs
+        .push(std::path::absolute(index_dir).unwrap_or_else(|_| index_dir.to_path_buf()));
     let entries = walk(corpus, &walk_opts)?;
     super::fault::hit("after-walk");
 

@@ -15,7 +15,7 @@
 
 use std::collections::HashSet;
 
-use globset::{Glob, GlobSetBuilder};
+use globset::{Glob, GlobSet, GlobSetBuilder};
 use tantivy::collector::TopDocs;
 use tantivy::query::{
     BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery, TermSetQuery,
@@ -66,6 +66,14 @@ pub struct SearchOptions {
     pub plain: bool,
     /// Build snippets and highlights.
     pub snippets: bool,
+}
+
+impl SearchOptions {
+    /// Checks the options without searching (a bad glob is an error), so that a caller can
+    /// refuse bad arguments before doing any other work.
+    pub fn check(&self) -> Result<()> {
+        glob_set(&self.globs).map(drop)
+    }
 }
 
 impl Default for SearchOptions {
@@ -419,15 +427,7 @@ impl Searcher {
         searcher: &tantivy::Searcher,
         globs: &[String],
     ) -> Result<Box<dyn Query>> {
-        let mut builder = GlobSetBuilder::new();
-        for glob in globs {
-            let glob =
-                Glob::new(glob).map_err(|e| Error::Invalid(format!("bad --glob {glob:?}: {e}")))?;
-            builder.add(glob);
-        }
-        let set = builder
-            .build()
-            .map_err(|e| Error::Invalid(format!("bad --glob: {e}")))?;
+        let set = glob_set(globs)?;
         let field = self.index.fields().path;
         let mut keys = Vec::new();
         for segment in searcher.segment_readers() {
@@ -471,6 +471,19 @@ impl Searcher {
         }
         spans
     }
+}
+
+/// Compiles the `--glob` filters of a search.
+fn glob_set(globs: &[String]) -> Result<GlobSet> {
+    let mut builder = GlobSetBuilder::new();
+    for glob in globs {
+        let glob =
+            Glob::new(glob).map_err(|e| Error::Invalid(format!("bad --glob {glob:?}: {e}")))?;
+        builder.add(glob);
+    }
+    builder
+        .build()
+        .map_err(|e| Error::Invalid(format!("bad --glob: {e}")))
 }
 
 /// A stored path is relative and stays inside the corpus: anything else means the index was

@@ -174,6 +174,13 @@ fn resolve_index(explicit: Option<&Path>) -> Result<PathBuf, CommandError> {
 }
 
 fn search(args: SearchArgs) -> CmdResult {
+    let opts = SearchOptions {
+        limit: args.limit,
+        globs: args.globs.clone(),
+        ..SearchOptions::default()
+    };
+    // Bad arguments are refused before the index is refreshed.
+    opts.check()?;
     let (index_dir, display_root) = match &args.path {
         Some(corpus) => {
             let index_dir = args.index.clone().unwrap_or_else(|| corpus.join(".tim"));
@@ -185,11 +192,6 @@ fn search(args: SearchArgs) -> CmdResult {
         None => (resolve_index(args.index.as_deref())?, None),
     };
     let searcher = Searcher::open(&index_dir)?;
-    let opts = SearchOptions {
-        limit: args.limit,
-        globs: args.globs.clone(),
-        ..SearchOptions::default()
-    };
     let color = render::use_color(args.color);
     let stdout = io::stdout();
     let mut printer = HitPrinter::new(

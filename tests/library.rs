@@ -1,0 +1,131 @@
+//! The public API, as an embedder uses it: index a directory, then search it from several
+//! threads at once.
+
+mod common;
+
+use common::TestEnv;
+use timkiem::{index_directory, IndexOptions, NoProgress, SearchOptions, Searcher};
+
+fn corpus() -> TestEnv {
+    let env = TestEnv::new();
+    env.write(
+        "corpus/vi/chien.txt",
+        "Ông Hoàng Xuân Chiến phát biểu tại hội nghị ở Hà Nội.\n",
+    )
+    .write(
+        "corpus/vi/danang.txt",
+        "Thành phố Đà Nẵng nằm bên bờ biển miền Trung.\n",
+    )
+    .write(
+        "corpus/en/defence.txt",
+        "The defence ministry met in Hanoi.\n",
+    )
+    .write("corpus/en/other.txt", "Nothing to see here.\n");
+    env
+}
+
+#[test]
+fn index_then_search_through_the_library() {
+    let env = corpus();
+    let index_dir = env.path("corpus/.tim");
+    let summary = index_directory(
+        &env.path("corpus"),
+        &index_dir,
+        &IndexOptions::default(),
+        &mut NoProgress,
+    )
+    .expect("index the corpus");
+    assert_eq!(
+        (summary.indexed, summary.unchanged, summary.removed),
+        (4, 0, 0)
+    );
+
+    let searcher = Searcher::open(&index_dir).expect("open the index");
+    let hits = searcher.search("Hoang Xuan Chien", 10).unwrap();
+    assert_eq!(hits[0].path, "vi/chien.txt");
+    assert!(!hits[0].record);
+    assert_eq!(hits[0].line, 1);
+    let hit = &hits[0];
+    let highlighted: Vec<&str> = hit
+        .highlights
+        .iter()
+        .map(|&[s, e]| &hit.snippet[s..e])
+        .collect();
+    assert_eq!(highlighted, ["Hoàng", "Xuân", "Chiến"]);
+
+    // British and American spellings meet.
+    let hits = searcher.search("defense", 10).unwrap();
+    assert_eq!(hits[0].path, "en/defence.txt");
+
+    // Options: globs filter, a zero limit returns nothing.
+    let opts = SearchOptions {
+        globs: vec!["en/*".into()],
+        ..SearchOptions::default()
+    };
+    let hits = searcher.search_with("Hanoi", &opts).unwrap();
+    assert!(hits.iter().all(|h| h.path.starts_with("en/")));
+    assert!(searcher.search("Hanoi", 0).unwrap().is_empty());
+
+    // A second run finds nothing to do.
+    let summary = index_directory(
+        &env.path("corpus"),
+        &index_dir,
+        &IndexOptions::default(),
+        &mut NoProgress,
+    )
+    .unwrap();
+    assert_eq!((summary.indexed, summary.unchanged), (0, 4));
+}
+
+#[test]
+fn one_searcher_serves_many_threads() {
+    let env = corpus();
+    let index_dir = env.path("corpus/.tim");
+    index_directory(
+        &env.path("corpus"),
+        &index_dir,
+        &IndexOptions::default(),
+        &mut NoProgress,
+    )
+    .unwrap();
+    let searcher = Searcher::open(&index_dir).unwrap();
+    let queries = [
+        ("Hoang Xuan Chien", "vi/chien.txt"),
+        ("Da Nang", "vi/danang.txt"),
+        ("đà nẵng", "vi/danang.txt"),
+        ("defense", "en/defence.txt"),
+    ];
+    let expected: Vec<_> = queries
+        .iter()
+        .map(|(q, _)| searcher.search(q, 10).unwrap())
+        .collect();
+    std::thread::scope(|scope| {
+        for worker in 0..4 {
+            let (searcher, queries, expected) = (&searcher, &queries, &expected);
+            scope.spawn(move || {
+                for round in 0..20 {
+                    let i = (worker + round) % queries.len();
+                    let (query, top) = queries[i];
+                    let hits = searcher.search(query, 10).unwrap();
+                    assert_eq!(hits[0].path, top, "{query}");
+                    assert_eq!(hits, expected[i], "same answer on every thread");
+                }
+            });
+        }
+    });
+}
+
+#[test]
+fn library_errors_are_values_not_panics() {
+    let env = TestEnv::new();
+    let err = Searcher::open(&env.path("nowhere")).unwrap_err();
+    assert!(matches!(err, timkiem::Error::IndexNotFound { .. }), "{err}");
+    let err = index_directory(
+        &env.path("missing"),
+        &env.path("idx"),
+        &IndexOptions::default(),
+        &mut NoProgress,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("missing"), "{err}");
+}

@@ -327,7 +327,7 @@ mod tests {
         assert!(err.to_string().contains("format 99"), "{err}");
         let unknown = format!("{DEFAULT_SCHEMA_TOML}\nbogus = 1\n");
         assert!(SchemaConfig::parse(&unknown, "y").is_err());
-        let negative = DEFAULT_SCHEMA_TOML.replace("exact = 1.6", "exact = -1.0");
+        let negative = DEFAULT_SCHEMA_TOML.replace("exact = 2.5", "exact = -1.0");
         assert!(SchemaConfig::parse(&negative, "z").is_err());
     }
 

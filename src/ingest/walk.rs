@@ -228,7 +228,7 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Result<Vec<WalkEntry>> {
 }
 
 /// The key under which a relative path is stored in the index: components joined with `/`,
-/// whatever the platform; names that are not UTF-8 are converted lossily (U+FFFD).
+/// whatever the platform; bytes of a name that are not UTF-8 are written `\xNN`.
 pub fn rel_path_key(rel: &Path) -> String {
     let mut key = String::new();
     for component in rel.components() {
@@ -236,10 +236,26 @@ pub fn rel_path_key(rel: &Path) -> String {
             if !key.is_empty() {
                 key.push('/');
             }
-            key.push_str(&name.to_string_lossy());
+            push_name(&mut key, name);
         }
     }
     key
+}
+
+/// Appends a file name, writing each byte that is not part of valid UTF-8 as `\xNN`: two
+/// names that differ only in such bytes must not share a key (and so overwrite each other).
+fn push_name(key: &mut String, name: &std::ffi::OsStr) {
+    if let Some(name) = name.to_str() {
+        key.push_str(name);
+        return;
+    }
+    let bytes = name.as_encoded_bytes();
+    for chunk in bytes.utf8_chunks() {
+        key.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            key.push_str(&format!("\\x{byte:02X}"));
+        }
+    }
 }
 
 /// The exact bytes of a relative path, so a file whose name is not UTF-8 can be found again:
@@ -880,7 +896,7 @@ mod tests {
             panic!("{entries:?}");
         };
         assert_eq!(rel_path_bytes(&file.rel), raw);
-        assert_eq!(rel_path_key(&file.rel), "caf\u{FFFD}.txt");
+        assert_eq!(rel_path_key(&file.rel), "caf\\xE9.txt");
         assert!(fs::metadata(&file.path).is_ok());
     }
 

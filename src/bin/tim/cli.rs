@@ -112,8 +112,9 @@ pub struct SearchArgs {
     /// A corpus directory: its index (PATH/.tim) is built or refreshed, then searched.
     #[arg(value_name = "PATH")]
     pub path: Option<PathBuf>,
-    /// Batch mode: a JSON Lines file of queries with `_id` and `text` (replaces QUERY).
-    #[arg(long, value_name = "FILE", conflicts_with = "query")]
+    /// Batch mode: a JSON Lines file of queries with `_id` and `text` (replaces QUERY; a
+    /// single positional argument is then PATH).
+    #[arg(long, value_name = "FILE")]
     pub queries: Option<PathBuf>,
     /// The index to search (default: $TIM_INDEX, or the nearest .tim/ upwards).
     #[arg(long, value_name = "DIR", env = "TIM_INDEX")]

@@ -173,7 +173,19 @@ fn resolve_index(explicit: Option<&Path>) -> Result<PathBuf, CommandError> {
     .into())
 }
 
-fn search(args: SearchArgs) -> CmdResult {
+fn search(mut args: SearchArgs) -> CmdResult {
+    if args.queries.is_some() {
+        // `--queries FILE CORPUS`: the one positional argument is the corpus, not a query.
+        match (args.query.take(), &args.path) {
+            (Some(path), None) => args.path = Some(PathBuf::from(path)),
+            (Some(_), Some(_)) => {
+                return Err(
+                    Error::Invalid("--queries replaces QUERY: give only PATH".into()).into(),
+                )
+            }
+            (None, _) => {}
+        }
+    }
     let opts = SearchOptions {
         limit: args.limit,
         globs: args.globs.clone(),

@@ -18,7 +18,8 @@ use std::collections::HashSet;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery, TermSetQuery,
+    Bm25StatisticsProvider, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery,
+    TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{IndexReader, ReloadPolicy, TantivyDocument, Term};
@@ -27,8 +28,11 @@ use super::query::{parse_query, plain_words, ParsedQuery, Term as QueryTerm};
 use super::snippet::make_snippet;
 use crate::error::{Error, Result};
 use crate::index::{stored_str, stored_u64, Index};
-use crate::schema::Ranking;
+use crate::schema::{Ranking, KIND_PASSAGE};
 use crate::text::analyzer::{AnalyzedWord, FieldKind};
+
+/// Share of the exact weight given to a query syllable typed without diacritics.
+const UNACCENTED_EXACT_FACTOR: f32 = 0.2;
 
 /// One ranked passage.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -182,7 +186,12 @@ impl Searcher {
         }
         // A margin past the limit lets ties at the cut be ordered deterministically.
         let wanted = opts.limit.saturating_add(16);
-        let top = searcher.search(&query, &TopDocs::with_limit(wanted).order_by_score())?;
+        let stats = PassageStatistics {
+            searcher: &searcher,
+            kind: self.index.fields().kind,
+        };
+        let collector = TopDocs::with_limit(wanted).order_by_score();
+        let top = searcher.search_with_statistics_provider(&query, &collector, &stats)?;
         let fields = self.index.fields();
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
@@ -296,8 +305,15 @@ impl Searcher {
     fn word_query(&self, w: &AnalyzedWord, r: &Ranking, terms: &mut MatchTerms) -> Box<dyn Query> {
         let f = self.index.fields();
         let english = self.index.analyzer().english_form(&w.folded);
+        // A syllable typed without any diacritic is weak evidence for the unaccented spelling:
+        // people type Vietnamese without accents out of habit. Its exact form only breaks ties.
+        let exact_weight = if w.syllable && w.exact == w.folded {
+            r.exact * UNACCENTED_EXACT_FACTOR
+        } else {
+            r.exact
+        };
         let mut clauses = vec![
-            self.boosted_term(f.body_field(FieldKind::Exact), &w.exact, r.exact),
+            self.boosted_term(f.body_field(FieldKind::Exact), &w.exact, exact_weight),
             self.boosted_term(f.body_field(FieldKind::Folded), &w.folded, r.folded),
             self.boosted_term(f.body_field(FieldKind::English), &english, r.english),
             self.boosted_term(f.title[0], &w.exact, r.title),
@@ -484,6 +500,33 @@ fn glob_set(globs: &[String]) -> Result<GlobSet> {
     builder
         .build()
         .map_err(|e| Error::Invalid(format!("bad --glob: {e}")))
+}
+
+/// BM25 statistics over passages only. The index also holds one manifest document per file;
+/// they carry no text, and counting them would halve every field's average length and skew
+/// length normalisation against long passages.
+struct PassageStatistics<'a> {
+    searcher: &'a tantivy::Searcher,
+    kind: Field,
+}
+
+impl Bm25StatisticsProvider for PassageStatistics<'_> {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        self.searcher.total_num_tokens(field)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        // Like the token totals, a term's document frequency still counts deleted documents
+        // until their segment is merged: the two stay consistent.
+        let passages = self
+            .searcher
+            .doc_freq(&Term::from_field_text(self.kind, KIND_PASSAGE))?;
+        Ok(passages.max(1))
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        self.searcher.doc_freq(term)
+    }
 }
 
 /// A stored path is relative and stays inside the corpus: anything else means the index was

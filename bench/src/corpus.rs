@@ -47,9 +47,8 @@ pub struct Article {
     pub text: String,
 }
 
-/// Reads every vietnews article (both splits), `_` replaced by spaces.
-pub fn vietnews_articles() -> Result<Vec<Article>> {
-    let mut out = Vec::with_capacity(46_000);
+/// Calls `f` with every vietnews article (both splits), `_` replaced by spaces, one at a time.
+pub fn for_each_vietnews_article(mut f: impl FnMut(Article) -> Result<()>) -> Result<()> {
     for split in VIETNEWS_SPLITS {
         let path = corpora_dir().join(format!("vietnews/vietnews_{split}.jsonl.zst"));
         let file = fs::File::open(&path)
@@ -67,12 +66,22 @@ pub fn vietnews_articles() -> Result<Vec<Article>> {
                     .map(str::to_string)
                     .ok_or_else(|| format!("{}: record without {k:?}", path.display()))
             };
-            out.push(Article {
+            f(Article {
                 id: field("id")?,
                 text: field("text")?.replace('_', " "),
-            });
+            })?;
         }
     }
+    Ok(())
+}
+
+/// Reads every vietnews article (both splits), `_` replaced by spaces.
+pub fn vietnews_articles() -> Result<Vec<Article>> {
+    let mut out = Vec::with_capacity(46_000);
+    for_each_vietnews_article(|a| {
+        out.push(a);
+        Ok(())
+    })?;
     Ok(out)
 }
 
@@ -90,17 +99,21 @@ pub fn prepare_vietnews() -> Result<PathBuf> {
         return Ok(dir);
     }
     eprintln!("preparing vietnews files under {} ...", dir.display());
-    let articles = vietnews_articles()?;
-    for article in &articles {
+    // One article at a time: this process's peak RSS is inherited by the children it spawns
+    // (Linux carries the old address space's high-water mark through exec), so it stays small.
+    let mut count = 0usize;
+    for_each_vietnews_article(|article| {
         let path = dir.join(format!("{}.txt", article.id));
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
         fs::write(&path, &article.text)?;
-    }
-    // Marker outside the walked tree would be cleaner, but a dotfile is skipped by every
-    // engine here (tim and ripgrep skip hidden files; the others list `*.txt`).
-    fs::File::create(&done)?.write_all(articles.len().to_string().as_bytes())?;
+        count += 1;
+        Ok(())
+    })?;
+    // A dotfile marker: every engine here skips it (tim and ripgrep skip hidden files; the
+    // others list `*.txt`).
+    fs::File::create(&done)?.write_all(count.to_string().as_bytes())?;
     Ok(dir)
 }
 

@@ -105,6 +105,20 @@ pub fn run_child(cmd: &mut Command) -> Result<ChildRun> {
     })
 }
 
+/// This process's own peak RSS (`VmHWM`) in bytes. A child spawned now reports at least this
+/// much as its peak: Linux folds the parent's high-water mark into the child's `ru_maxrss`
+/// when the child execs, so it is the floor below which child figures mean nothing.
+pub fn own_peak_rss() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .map_or(0, |kib| kib * 1024)
+}
+
 /// Like [`run_child`], failing unless the exit code is one of `ok_codes`.
 pub fn run_child_ok(cmd: &mut Command, ok_codes: &[i32]) -> Result<ChildRun> {
     let run = run_child(cmd)?;

@@ -17,7 +17,7 @@ use std::process::Command;
 
 use timkiem_bench::corpus::{corpus_of, replace_file, total_bytes, viquad_queries, Query};
 use timkiem_bench::measure::{
-    disk_size, mb_per_s, median, percentile, remove_if_exists, run_child_ok, threads,
+    disk_size, mb_per_s, median, own_peak_rss, percentile, remove_if_exists, run_child_ok, threads,
 };
 use timkiem_bench::peers::fts5::Fts5;
 use timkiem_bench::peers::tantivy_single::TantivySingle;
@@ -111,11 +111,13 @@ fn cold_builds(s: &Setup, build: bool, f: &mut Findings) -> Result<()> {
     }
     println!(
         "### Cold build\n\n{} files, {:.1} MB of text; {} threads where configurable (FTS5: 1); \
-         median of {} runs; each build a child process, peak RSS its own (wait4).\n",
+         median of {} runs; each build a child process, peak RSS its own (wait4; the spawning \
+         process peaked at {}, a floor for these figures).\n",
         s.files.len(),
         f.input_bytes as f64 / 1e6,
         threads(),
         if build { s.runs } else { 0 },
+        mib(own_peak_rss()),
     );
     table.print();
     Ok(())

@@ -79,15 +79,50 @@ impl Index {
             .map_err(|e| unusable(format!("cannot read its schema {SCHEMA_FILE}: {e}")))?;
         let config = SchemaConfig::parse(&schema_text, &schema_path.display().to_string())
             .map_err(|e| unusable(e.to_string()))?;
-        let tantivy = tantivy::Index::open_in_dir(dir)
-            .map_err(|e| unusable(format!("it is damaged ({e})")))?;
+        let tantivy = tantivy::Index::open_in_dir(dir).map_err(|e| Index::damaged_error(dir, e))?;
         let fields = IndexFields::from_schema(&tantivy.schema()).map_err(unusable)?;
+        // Open every segment once (tantivy checks each file's footer), so that a truncated or
+        // missing file is reported here, as damage, rather than later as a failed search.
+        tantivy
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()
+            .map(|_: tantivy::IndexReader| ())
+            .map_err(|e| Index::damaged_error(dir, e))?;
         Ok(Index::assemble(dir, tantivy, fields, config))
     }
 
+    /// The error for a failure of tantivy to read the index at `dir`: the index is damaged,
+    /// and the message says how to recover. Lock failures are reported as
+    /// [`Error::IndexLocked`]; anything else that tantivy reports while reading an index
+    /// (missing or truncated files, corrupt data) is taken as damage.
+    pub fn damaged_error(dir: &Path, err: tantivy::TantivyError) -> Error {
+        match err {
+            tantivy::TantivyError::LockFailure(..) => Error::IndexLocked {
+                path: dir.to_path_buf(),
+            },
+            err => Error::IndexUnusable {
+                path: dir.to_path_buf(),
+                message: format!("it is damaged ({err}); rebuild it with `tim index --rebuild`"),
+            },
+        }
+    }
+
+    /// Like [`Index::damaged_error`] for an error of the library: its tantivy errors become
+    /// [`Error::IndexUnusable`], the others are returned as they are.
+    pub fn explain_damage(&self, err: Error) -> Error {
+        match err {
+            Error::Tantivy(e) => Index::damaged_error(&self.dir, e),
+            other => other,
+        }
+    }
+
     /// Creates a new, empty index in `dir` (created if missing) with `config`.
+    ///
+    /// On Unix, missing directories are created with mode `0o755` masked by the umask: the
+    /// index is never world-writable, even under `umask 000`.
     pub fn create(dir: &Path, config: SchemaConfig) -> Result<Index> {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        create_dir(dir)?;
         write_atomically(&dir.join(SCHEMA_FILE), config.to_toml().as_bytes())?;
         let fields = IndexFields::build();
         let settings = IndexSettings {
@@ -214,10 +249,24 @@ impl Index {
     }
 }
 
+/// Creates `dir` and its missing parents, never world-writable (see [`Index::create`]).
+fn create_dir(dir: &Path) -> Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o755);
+    builder.create(dir).map_err(|e| Error::io(dir, e))
+}
+
 /// Writes a file so that readers see either the old or the new content, never a mix.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+    let mut builder = tempfile::Builder::new();
+    // Readable by whoever may read the index (a temporary file is private by default), and,
+    // whatever the umask, writable by its owner only.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let mut tmp = builder.tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
     std::io::Write::write_all(&mut tmp, bytes).map_err(|e| Error::io(path, e))?;
     tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;

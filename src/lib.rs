@@ -21,6 +21,7 @@
 pub mod error;
 pub mod index;
 pub mod ingest;
+mod lines;
 pub mod schema;
 pub mod search;
 pub mod text;

@@ -38,6 +38,7 @@ use super::walk::{
 };
 use crate::error::{Error, Result};
 use crate::index::{stored_i64, stored_str, stored_u64, Index};
+use crate::lines::{read_capped_line, skip_line, CappedLine};
 use crate::schema::{IndexFields, SchemaConfig, KIND_FILE, KIND_PASSAGE};
 use crate::text::analyzer::{Analyzer, FieldKind, FieldTokens};
 use crate::text::decode::{decode, SourceEncoding};
@@ -287,6 +288,8 @@ struct DocBuilder<'a> {
     analyzer: &'a Analyzer,
     passages: PassageConfig,
     run_started: i64,
+    /// Files that grew past this since the walk are refused without being read whole.
+    max_file_bytes: u64,
 }
 
 impl DocBuilder<'_> {
@@ -374,8 +377,13 @@ impl DocBuilder<'_> {
             keep_old,
             remembered: None,
         };
-        let bytes = match read_file(&file.path) {
-            Ok(bytes) => bytes,
+        let bytes = match read_file(&file.path, self.max_file_bytes) {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => {
+                let limit = self.max_file_bytes;
+                let why = format!("too large: grew past the limit of {limit} bytes after the walk");
+                return skipped(why, 0, false);
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return skipped("disappeared while indexing".into(), 0, false)
             }
@@ -438,8 +446,15 @@ fn pre_tokenized(tokens: &[tantivy::tokenizer::Token]) -> PreTokenizedString {
     }
 }
 
-fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
-    std::fs::read(path)
+/// Reads a whole file, or `None` if it holds more than `limit` bytes (never reading more
+/// than one byte past the limit, however large the file has grown since the walk).
+fn read_file(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let expected = file.metadata().map_or(0, |m| m.len()).min(limit);
+    let mut bytes = Vec::with_capacity(expected as usize + 1);
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
 }
 
 /// A fast hash of a file's bytes, to tell a real change from a touched mtime.
@@ -491,7 +506,9 @@ impl Committer {
 
     fn commit(&mut self, writer: &mut IndexWriter, summary: &mut Summary) -> Result<()> {
         super::fault::hit("before-commit");
-        writer.commit()?;
+        let prepared = writer.prepare_commit()?;
+        super::fault::hit("mid-commit");
+        prepared.commit()?;
         summary.commits += 1;
         self.since_bytes = 0;
         self.since = Instant::now();
@@ -516,7 +533,8 @@ pub fn index_directory(
         ));
     }
     let (index, mut writer) = open_for_writing(index_dir, opts)?;
-    let manifest = read_manifest(&index)?;
+    // The manifest is the first thing read from the segments' stored documents.
+    let manifest = read_manifest(&index).map_err(|e| index.explain_damage(e))?;
     let mut walk_opts = opts.walk.clone();
     walk_opts.max_file_bytes = walk_opts
         .max_file_bytes
@@ -534,6 +552,7 @@ pub fn index_directory(
         .push(std::path::absolute(index_dir).unwrap_or_else(|_| index_dir.to_path_buf()));
     let entries = walk(corpus, &walk_opts)?;
     super::fault::hit("after-walk");
+    super::fault::vanish(corpus);
 
     let mut seen: HashSet<String> = HashSet::new();
     let mut todo: Vec<(FoundFile, Option<ManifestEntry>)> = Vec::new();
@@ -574,6 +593,7 @@ pub fn index_directory(
         analyzer: index.analyzer(),
         passages: passage_config(index.config()),
         run_started,
+        max_file_bytes: walk_opts.max_file_bytes,
     };
     let mut committer = Committer::new(opts);
     let next = AtomicUsize::new(0);
@@ -685,6 +705,7 @@ fn apply(
                 writer.add_document(doc)?;
             }
             super::fault::hit("mid-batch");
+            super::fault::delay();
             summary.indexed += 1;
             summary.passages += passages;
             summary.bytes_read += bytes;
@@ -755,10 +776,11 @@ pub fn index_jsonl(
     let run_started = now_ns();
     let mut summary = Summary::default();
     let (index, mut writer) = open_for_writing(index_dir, opts)?;
-    let manifest = read_manifest(&index)?;
+    // The manifest is the first thing read from the segments' stored documents.
+    let manifest = read_manifest(&index).map_err(|e| index.explain_damage(e))?;
     let file = std::fs::File::open(jsonl).map_err(|e| Error::io(jsonl, e))?;
     let total = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let reader: Box<dyn BufRead> = if jsonl.extension().is_some_and(|e| e == "gz") {
+    let mut reader: Box<dyn BufRead> = if jsonl.extension().is_some_and(|e| e == "gz") {
         Box::new(std::io::BufReader::new(flate2::read::MultiGzDecoder::new(
             file,
         )))
@@ -771,19 +793,42 @@ pub fn index_jsonl(
         analyzer: index.analyzer(),
         passages: passage_config(index.config()),
         run_started,
+        max_file_bytes: index.config().files.max_file_bytes,
     };
     let mut committer = Committer::new(opts);
     let mut seen = HashSet::new();
-    for (n, line) in reader.lines().enumerate() {
+    let max_record = usize::try_from(index.config().files.max_file_bytes).unwrap_or(usize::MAX);
+    let mut buf = Vec::new();
+    for n in 0.. {
         if opts.cancelled() {
             return Err(Error::Interrupted);
         }
-        let line = line.map_err(|e| Error::io(jsonl, e))?;
+        // A record longer than the file size limit is skipped without being held whole.
+        let status =
+            read_capped_line(&mut reader, max_record, &mut buf).map_err(|e| Error::io(jsonl, e))?;
+        let where_ = PathBuf::from(format!("{}:{}", jsonl.display(), n + 1));
+        let line = match status {
+            None => break,
+            Some(CappedLine::TooLong) => {
+                skip_line(&mut reader).map_err(|e| Error::io(jsonl, e))?;
+                summary.skip("too large");
+                let why = format!("too large: a record longer than {max_record} bytes");
+                progress.warn(&where_, &why);
+                continue;
+            }
+            Some(CappedLine::Complete) => match std::str::from_utf8(&buf) {
+                Ok(line) => line,
+                Err(_) => {
+                    summary.skip("bad record");
+                    progress.warn(&where_, "not valid UTF-8");
+                    continue;
+                }
+            },
+        };
         if line.trim().is_empty() {
             continue;
         }
-        let where_ = PathBuf::from(format!("{}:{}", jsonl.display(), n + 1));
-        let record: serde_json::Value = match serde_json::from_str(&line) {
+        let record: serde_json::Value = match serde_json::from_str(line) {
             Ok(v) => v,
             Err(e) => {
                 summary.skip("bad record");

@@ -16,6 +16,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use crate::lines::{read_capped_line, CappedLine};
 
 /// Relevance judgements: for each query id, the gain of each judged document id.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -64,19 +65,38 @@ pub fn open_maybe_gz(path: &Path) -> Result<Box<dyn BufRead>> {
     })
 }
 
+/// The longest line [`read_qrels`] and [`read_queries`] accept, in bytes: a longer one is an
+/// error naming it, and is never held in memory whole.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
 /// Calls `f(line_number, line)` for every non-blank line of `path` (1-based numbers; a
 /// byte-order mark and a trailing `\r` removed).
 fn for_each_line(path: &Path, mut f: impl FnMut(usize, &str) -> Result<()>) -> Result<()> {
-    let reader = open_maybe_gz(path)?;
-    for (index, line) in reader.lines().enumerate() {
-        let line = line.map_err(|e| Error::io(path, e))?;
-        let line = line.strip_prefix('\u{feff}').unwrap_or(&line);
+    let mut reader = open_maybe_gz(path)?;
+    let mut buf = Vec::new();
+    let mut number = 0;
+    loop {
+        let status = read_capped_line(&mut reader, MAX_LINE_BYTES, &mut buf)
+            .map_err(|e| Error::io(path, e))?;
+        number += 1;
+        let invalid =
+            |what: &str| Error::Invalid(format!("{} line {number}: {what}", path.display()));
+        match status {
+            None => return Ok(()),
+            Some(CappedLine::TooLong) => {
+                return Err(invalid(&format!(
+                    "longer than {MAX_LINE_BYTES} bytes; not read"
+                )))
+            }
+            Some(CappedLine::Complete) => {}
+        }
+        let line = std::str::from_utf8(&buf).map_err(|_| invalid("not valid UTF-8"))?;
+        let line = line.strip_prefix('\u{feff}').unwrap_or(line);
         let line = line.strip_suffix('\r').unwrap_or(line);
         if !line.trim().is_empty() {
-            f(index + 1, line)?;
+            f(number, line)?;
         }
     }
-    Ok(())
 }
 
 /// Reads BEIR relevance judgements: TSV lines `query-id<TAB>corpus-id<TAB>score`, after an

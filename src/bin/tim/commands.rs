@@ -2,6 +2,7 @@
 //! `render`.
 
 use std::io::{self, IsTerminal, Write};
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -11,7 +12,7 @@ use timkiem::analysis::{Analyzer, FieldKind};
 use timkiem::ingest::indexer::{index_directory, index_jsonl, IndexOptions, JsonlKeys, Summary};
 use timkiem::ingest::walk::WalkOptions;
 use timkiem::search::eval::{read_qrels, read_queries, Evaluator};
-use timkiem::search::searcher::{SearchOptions, Searcher};
+use timkiem::search::searcher::{Hit, SearchOptions, Searcher};
 use timkiem::{Error, Index, SchemaConfig};
 
 use crate::cli::{AnalyzeArgs, Cli, Command, EvalArgs, IndexArgs, InfoArgs, SearchArgs, WalkArgs};
@@ -72,6 +73,20 @@ pub fn run(cli: Cli) -> CmdResult {
     }
 }
 
+/// The library's defaults, with the checkpoint size lowered by the hidden `TIM_CHECKPOINT_BYTES`
+/// variable: crash tests use it to make a small corpus commit often.
+fn default_index_options() -> IndexOptions {
+    let defaults = IndexOptions::default();
+    let checkpoint_bytes = std::env::var("TIM_CHECKPOINT_BYTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(defaults.checkpoint_bytes);
+    IndexOptions {
+        checkpoint_bytes,
+        ..defaults
+    }
+}
+
 fn walk_options(args: &WalkArgs) -> WalkOptions {
     WalkOptions {
         hidden: args.hidden,
@@ -91,7 +106,7 @@ fn index(args: IndexArgs) -> CmdResult {
         rebuild: args.rebuild,
         schema,
         cancel: Some(interrupt_flag()),
-        ..IndexOptions::default()
+        ..default_index_options()
     };
     let mut progress = BarProgress::new(args.quiet);
     let summary = if let Some(jsonl) = &args.jsonl {
@@ -216,14 +231,14 @@ fn search(mut args: SearchArgs) -> CmdResult {
     let mut matched = false;
     if let Some(queries_path) = &args.queries {
         for query in read_queries(queries_path)? {
-            let hits = searcher.search_with(&query.text, &opts)?;
+            let hits = guarded_search(&searcher, &query.text, &opts)?;
             matched |= !hits.is_empty();
             printer.print(&hits, Some(&query.id))?;
         }
     } else {
         let query = args.query.as_deref().unwrap_or_default();
         let started = Instant::now();
-        let hits = searcher.search_with(query, &opts)?;
+        let hits = guarded_search(&searcher, query, &opts)?;
         let elapsed = started.elapsed();
         if !args.json && !args.quiet && io::stderr().is_terminal() {
             eprintln!(
@@ -243,6 +258,33 @@ fn search(mut args: SearchArgs) -> CmdResult {
     })
 }
 
+/// Runs one search. A failure to read the index, and a panic inside tantivy (which a corrupt
+/// segment file can cause), become the error of a damaged index, which says how to recover.
+fn guarded_search(
+    searcher: &Searcher,
+    query: &str,
+    opts: &SearchOptions,
+) -> Result<Vec<Hit>, Error> {
+    let quiet_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| searcher.search_with(query, opts)));
+    std::panic::set_hook(quiet_hook);
+    match outcome {
+        Ok(result) => result.map_err(|e| searcher.index().explain_damage(e)),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("a panic");
+            Err(Error::IndexUnusable {
+                path: searcher.index().dir().to_path_buf(),
+                message: format!("it is damaged (reading it failed: {what}); rebuild it with `tim index --rebuild`"),
+            })
+        }
+    }
+}
+
 /// Brings the index of `corpus` up to date before a search; when another process is writing
 /// it, the search uses its last commit.
 fn refresh(corpus: &Path, index_dir: &Path, quiet: bool) -> Result<(), CommandError> {
@@ -250,7 +292,7 @@ fn refresh(corpus: &Path, index_dir: &Path, quiet: bool) -> Result<(), CommandEr
     let mut progress = BarProgress::new(quiet).without_warnings();
     let opts = IndexOptions {
         cancel: Some(interrupt_flag()),
-        ..IndexOptions::default()
+        ..default_index_options()
     };
     match index_directory(corpus, index_dir, &opts, &mut progress) {
         Ok(summary) => {
@@ -362,7 +404,7 @@ fn eval(args: EvalArgs) -> CmdResult {
         } else {
             query.text.clone()
         };
-        let hits = searcher.search_with(&text, &opts)?;
+        let hits = guarded_search(&searcher, &text, &opts)?;
         // A document's score is its best passage's: keep each document's first hit.
         let mut seen = std::collections::HashSet::new();
         let ranked: Vec<String> = hits

@@ -34,7 +34,9 @@ fn main() -> ExitCode {
         }
         Err(err) => {
             let _ = std::io::stdout().flush();
-            eprintln!("tim: {}", one_line(&format!("{err:#}")));
+            // Paths in the message may hold control characters: they are shown escaped.
+            let message = one_line(&format!("{err:#}"));
+            eprintln!("tim: {}", render::escape_controls(&message));
             ExitCode::from(2)
         }
     }

@@ -125,7 +125,7 @@ impl<W: Write> HitPrinter<W> {
             if let Some(id) = query_id {
                 v["query_id"] = id.into();
             }
-            writeln!(self.out, "{v}")
+            writeln!(self.out, "{}", json_text(&v))
         } else {
             let path = self.paint(PATH_STYLE, &self.display_path(hit));
             writeln!(self.out, "{path}")
@@ -165,8 +165,29 @@ impl<W: Write> HitPrinter<W> {
         if let Some(id) = query_id {
             v["query_id"] = id.into();
         }
-        writeln!(self.out, "{v}")
+        writeln!(self.out, "{}", json_text(&v))
     }
+}
+
+/// A JSON value as text in which every character [`escape_controls`] would escape is a `\uXXXX`
+/// escape: serde_json escapes C0 controls itself, but writes DEL, C1 controls and bidi
+/// overrides raw, and a terminal may still act on those. Outside strings JSON is ASCII, so the
+/// replaced characters are always inside strings, where the escape means the same character.
+fn json_text(value: &serde_json::Value) -> String {
+    let text = value.to_string();
+    if !text.chars().any(is_unsafe) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if is_unsafe(c) {
+            // Every unsafe character is in the Basic Multilingual Plane: one escape each.
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Indexing progress: a bar on a terminal, warnings on stderr.
@@ -232,6 +253,44 @@ impl Progress for BarProgress {
     fn finish(&mut self, _summary: &Summary) {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_controls_covers_every_terminal_trick() {
+        let mut unsafe_chars: Vec<char> = ('\0'..='\u{1f}').filter(|&c| c != '\t').collect();
+        unsafe_chars.extend('\u{7f}'..='\u{9f}');
+        unsafe_chars.extend('\u{202a}'..='\u{202e}');
+        unsafe_chars.extend('\u{2066}'..='\u{2069}');
+        for c in unsafe_chars {
+            let text = format!("a{c}b");
+            let escaped = escape_controls(&text);
+            assert!(!escaped.contains(c), "U+{:04X} left raw", c as u32);
+            assert!(
+                escaped.starts_with('a') && escaped.ends_with('b'),
+                "{escaped}"
+            );
+            let json = json_text(&serde_json::Value::String(text.clone()));
+            assert!(!json.contains(c), "U+{:04X} raw in JSON", c as u32);
+            let back: String = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, text);
+        }
+        assert_eq!(escape_controls("\u{1b}]0;x\u{7}"), "\\x1b]0;x\\x07");
+        assert_eq!(escape_controls("\u{9b}"), "\\x9b");
+        assert_eq!(escape_controls("\u{202e}"), "\\u{202e}");
+        for safe in [
+            "tab\there",
+            "Hoàng Xuân Chiến",
+            "Đà Nẵng ﬁ Ｖ",
+            "emoji 🙂",
+            "עברית",
+        ] {
+            assert!(matches!(escape_controls(safe), Cow::Borrowed(_)), "{safe}");
         }
     }
 }

@@ -479,13 +479,15 @@ fn hostile_corpus_is_indexed_around_its_bad_files() {
     contents.check_consistent().unwrap();
     let files: BTreeSet<&str> = contents.manifest.keys().map(String::as_str).collect();
     let deep_key = format!("{}deep.txt", "n/".repeat(100));
+    // The binary file has a manifest entry without passages, so the next run skips it unread.
     let expected: BTreeSet<&str> = [
+        "binary.dat",
         "empty.txt",
         "good.txt",
         "invalid-utf8.txt",
         "long-lines.txt",
         "one-line.txt",
-        "t\u{FFFD}n-latin1.txt",
+        "t\\xEAn-latin1.txt",
         &deep_key,
     ]
     .into_iter()
@@ -496,7 +498,7 @@ fn hostile_corpus_is_indexed_around_its_bad_files() {
         ("zqinvalid", "invalid-utf8.txt"),
         ("zqtail", "invalid-utf8.txt"),
         ("zqdeep", deep_key.as_str()),
-        ("zqname", "t\u{FFFD}n-latin1.txt"),
+        ("zqname", "t\\xEAn-latin1.txt"),
         ("zqlongword", "long-lines.txt"),
         ("zqoneline", "one-line.txt"),
     ] {

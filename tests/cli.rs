@@ -1075,3 +1075,46 @@ fn completions_are_printed() {
     assert!(run.stdout.contains("tim"), "{}", run.stdout);
     assert!(run.stdout.contains("--no-refresh"));
 }
+
+#[test]
+fn every_supported_encoding_is_converted_and_found() {
+    let env = TestEnv::new();
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/encodings");
+    let encoded = [
+        "sentences.tcvn3.txt",
+        "sentences.viscii.txt",
+        "sentences.cp1258.txt",
+        "sentences.utf16le.txt",
+        "sentences.utf16be.txt",
+        "sentences.utf8bom.txt",
+    ];
+    for name in encoded {
+        env.write(
+            format!("corpus/{name}"),
+            std::fs::read(fixtures.join(name)).unwrap(),
+        );
+    }
+    let summary = index(&env, &["corpus"]);
+    assert_eq!(summary.counts(), (6, 0, 0, 0), "{}", summary.line);
+    // Everything but the UTF-8 file with a BOM came from another encoding.
+    assert!(summary.line.contains("5 converted"), "{}", summary.line);
+
+    // An accented query and an unaccented one find every file, highlighting the decoded words.
+    for query in ["Cộng hoà xã hội", "cong hoa xa hoi"] {
+        let hits = search_json(&env, &[query, "corpus", "--no-refresh", "--limit", "20"]);
+        let mut paths: Vec<&str> = hits.iter().map(|h| str_of(h, "path")).collect();
+        paths.sort_unstable();
+        paths.dedup();
+        let mut expected = encoded.to_vec();
+        expected.sort_unstable();
+        assert_eq!(paths, expected, "{query}");
+        for hit in &hits {
+            let words = common::highlighted(hit);
+            assert!(
+                words.iter().any(|w| w == "Cộng"),
+                "{query}: {words:?} in {hit}"
+            );
+        }
+    }
+}

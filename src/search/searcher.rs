@@ -23,11 +23,12 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{IndexReader, ReloadPolicy, TantivyDocument, Term};
 
+use super::bm25::{Bm25Params, Bm25TermQuery, PassageStats};
 use super::query::{parse_query, plain_words, ParsedQuery, Term as QueryTerm};
 use super::snippet::make_snippet;
 use crate::error::{Error, Result};
 use crate::index::{stored_str, stored_u64, Index};
-use crate::schema::Ranking;
+use crate::schema::{Ranking, KIND_PASSAGE};
 use crate::text::analyzer::{AnalyzedWord, FieldKind};
 
 /// One ranked passage.
@@ -174,7 +175,12 @@ impl Searcher {
         }
         // A margin past the limit lets ties at the cut be ordered deterministically.
         let wanted = opts.limit.saturating_add(16);
-        let top = searcher.search(&query, &TopDocs::with_limit(wanted).order_by_score())?;
+        let stats = PassageStats::new(&searcher, self.index.fields().kind, KIND_PASSAGE)?;
+        let top = searcher.search_with_statistics_provider(
+            &query,
+            &TopDocs::with_limit(wanted).order_by_score(),
+            &stats,
+        )?;
         let fields = self.index.fields();
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
@@ -277,7 +283,9 @@ impl Searcher {
     }
 
     fn boosted_term(&self, field: Field, text: &str, weight: f32) -> (Occur, Box<dyn Query>) {
-        let q = TermQuery::new(self.term(field, text), IndexRecordOption::WithFreqs);
+        let r = &self.index.config().ranking;
+        let params = Bm25Params { k1: r.k1, b: r.b };
+        let q = Bm25TermQuery::new(self.term(field, text), params);
         (
             Occur::Should,
             Box::new(BoostQuery::new(Box::new(q), weight)),

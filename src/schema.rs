@@ -82,12 +82,20 @@ pub struct Ranking {
     pub title: f32,
     /// Weight of the bonus for query words found next to each other.
     pub phrase: f32,
+    /// Weight of a match of a word's restored accented form (for a word typed without
+    /// diacritics), on top of its folded match.
+    #[serde(default = "default_restored")]
+    pub restored: f32,
     /// BM25 term-frequency saturation.
     #[serde(default = "default_k1")]
     pub k1: f32,
     /// BM25 length normalisation (0 = none, 1 = full).
     #[serde(default = "default_b")]
     pub b: f32,
+}
+
+fn default_restored() -> f32 {
+    1.0
 }
 
 fn default_k1() -> f32 {
@@ -180,7 +188,7 @@ impl SchemaConfig {
         }
         let r = &self.ranking;
         let weights = [
-            r.exact, r.joined, r.folded, r.english, r.title, r.phrase, r.k1,
+            r.exact, r.joined, r.folded, r.english, r.title, r.phrase, r.k1, r.restored,
         ];
         if weights.iter().any(|w| !w.is_finite() || *w < 0.0) {
             return fail("ranking weights must be finite and not negative".into());

@@ -175,8 +175,9 @@ impl Weight for Bm25TermWeight {
         }
         let tf = scorer.postings.term_freq() as f32;
         let length = scorer.fieldnorms.fieldnorm(doc) as f32;
+        let field = reader.schema().get_field_name(self.term.field());
         let mut explanation = Explanation::new_with_string(
-            format!("bm25 {:?}", self.term.value().as_str().unwrap_or("?")),
+            format!("{field}:{:?}", self.term.value().as_str().unwrap_or("?")),
             scorer.score(),
         );
         explanation.add_const("idf", self.idf);

@@ -19,5 +19,6 @@
 pub mod bm25;
 pub mod eval;
 pub mod query;
+pub mod restore;
 pub mod searcher;
 pub mod snippet;

@@ -82,6 +82,28 @@ pub struct Ranking {
     pub title: f32,
     /// Weight of the bonus for query words found next to each other.
     pub phrase: f32,
+    /// Weight of a match of a word's restored accented form (for a word typed without
+    /// diacritics), on top of its folded match.
+    #[serde(default = "default_restored")]
+    pub restored: f32,
+    /// BM25 term-frequency saturation.
+    #[serde(default = "default_k1")]
+    pub k1: f32,
+    /// BM25 length normalisation (0 = none, 1 = full).
+    #[serde(default = "default_b")]
+    pub b: f32,
+}
+
+fn default_restored() -> f32 {
+    1.0
+}
+
+fn default_k1() -> f32 {
+    1.2
+}
+
+fn default_b() -> f32 {
+    0.75
 }
 
 impl Ranking {
@@ -165,9 +187,14 @@ impl SchemaConfig {
             return fail("passages need 0 < min_bytes <= target_bytes <= max_bytes".into());
         }
         let r = &self.ranking;
-        let weights = [r.exact, r.joined, r.folded, r.english, r.title, r.phrase];
+        let weights = [
+            r.exact, r.joined, r.folded, r.english, r.title, r.phrase, r.k1, r.restored,
+        ];
         if weights.iter().any(|w| !w.is_finite() || *w < 0.0) {
             return fail("ranking weights must be finite and not negative".into());
+        }
+        if !(0.0..=1.0).contains(&r.b) {
+            return fail("ranking.b must be between 0 and 1".into());
         }
         if self.snippet.max_chars == 0 {
             return fail("snippet.max_chars must be positive".into());
@@ -327,7 +354,11 @@ mod tests {
         assert!(err.to_string().contains("format 99"), "{err}");
         let unknown = format!("{DEFAULT_SCHEMA_TOML}\nbogus = 1\n");
         assert!(SchemaConfig::parse(&unknown, "y").is_err());
-        let negative = DEFAULT_SCHEMA_TOML.replace("exact = 2.5", "exact = -1.0");
+        let negative = DEFAULT_SCHEMA_TOML.replace("exact = 1.6", "exact = -1.0");
+        assert_ne!(
+            negative, DEFAULT_SCHEMA_TOML,
+            "the default schema sets exact = 1.6"
+        );
         assert!(SchemaConfig::parse(&negative, "z").is_err());
     }
 

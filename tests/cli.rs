@@ -413,9 +413,12 @@ fn json_hits_have_the_documented_shape() {
                 "passage",
                 "path",
                 "score",
-                "snippet"
+                "snippet",
+                // Typed without accents, the query gets its restored form on every hit.
+                "suggestion",
             ]
         );
+        assert_eq!(str_of(hit, "suggestion"), "Hoàng Xuân Chiến");
         assert!(hit["score"].as_f64().unwrap() > 0.0);
         assert!(hit["line"].as_u64().unwrap() >= 1);
         let [start, end] = [

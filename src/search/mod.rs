@@ -16,7 +16,9 @@
 //! This module holds the parts that do not depend on tantivy: parsing, snippets and evaluation
 //! are pure functions of their inputs.
 
+pub mod bm25;
 pub mod eval;
 pub mod query;
+pub mod restore;
 pub mod searcher;
 pub mod snippet;

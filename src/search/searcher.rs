@@ -13,26 +13,25 @@
 //! A quoted phrase must match (as a phrase on `exact` or `folded`, or as its joined form);
 //! an excluded word removes what it would match: `-ban` every ban/bán/bạn, `-bán` only `bán`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    Bm25StatisticsProvider, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery,
-    TermSetQuery,
+    BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{IndexReader, ReloadPolicy, TantivyDocument, Term};
 
+use super::bm25::{Bm25Params, Bm25TermQuery, PassageStats};
 use super::query::{parse_query, plain_words, ParsedQuery, Term as QueryTerm};
+use super::restore::{suggestion, Restorer};
 use super::snippet::make_snippet;
 use crate::error::{Error, Result};
 use crate::index::{stored_str, stored_u64, Index};
 use crate::schema::{Ranking, KIND_PASSAGE};
 use crate::text::analyzer::{AnalyzedWord, FieldKind};
-
-/// Share of the exact weight given to a query syllable typed without diacritics.
-const UNACCENTED_EXACT_FACTOR: f32 = 0.2;
 
 /// One ranked passage.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -57,6 +56,10 @@ pub struct Hit {
     pub snippet: String,
     /// `[start, end)` byte ranges of the matched words in `snippet`.
     pub highlights: Vec<[usize; 2]>,
+    /// The query with its accents restored ("did you mean"), when it was typed without
+    /// diacritics and the index suggests another form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
 }
 
 /// How to search.
@@ -70,6 +73,9 @@ pub struct SearchOptions {
     pub plain: bool,
     /// Build snippets and highlights.
     pub snippets: bool,
+    /// Restore the accents of words typed without diacritics, from the index's own
+    /// statistics, and rank passages with the restored forms higher.
+    pub restore: bool,
 }
 
 impl SearchOptions {
@@ -87,6 +93,7 @@ impl Default for SearchOptions {
             globs: Vec::new(),
             plain: false,
             snippets: true,
+            restore: true,
         }
     }
 }
@@ -109,6 +116,22 @@ impl Default for SearchOptions {
 pub struct Searcher {
     index: Index,
     reader: IndexReader,
+    /// The accent-restoration model of the last searched commit (by searcher generation).
+    restorer: Arc<Mutex<Option<CachedRestorer>>>,
+}
+
+/// A restoration model and the searcher generation it was built from.
+type CachedRestorer = (u64, Arc<Restorer>);
+
+/// A query's words with their restored accents.
+#[derive(Debug, Clone)]
+pub struct Restoration {
+    /// The analysed words of the query.
+    pub words: Vec<AnalyzedWord>,
+    /// The restored exact form of each word (its own exact form when it is not restored).
+    pub forms: Vec<String>,
+    /// The whole query with the restored forms, when any word changed.
+    pub suggestion: Option<String>,
 }
 
 impl std::fmt::Debug for Searcher {
@@ -144,6 +167,7 @@ impl Searcher {
         Ok(Searcher {
             index: index.clone(),
             reader,
+            restorer: Arc::new(Mutex::new(None)),
         })
     }
 
@@ -174,9 +198,15 @@ impl Searcher {
             parse_query(query)
         };
         let searcher = self.reader.searcher();
-        let Some((mut query, terms)) = self.build_query(&parsed) else {
+        let restoration = if opts.restore {
+            Some(self.restore_with(&searcher, query)?)
+        } else {
+            None
+        };
+        let Some((mut query, terms)) = self.build_query(&parsed, restoration.as_ref()) else {
             return Ok(Vec::new());
         };
+        let suggestion = restoration.and_then(|r| r.suggestion);
         if !opts.globs.is_empty() {
             let filter = self.glob_filter(&searcher, &opts.globs)?;
             query = Box::new(BooleanQuery::new(vec![
@@ -186,12 +216,12 @@ impl Searcher {
         }
         // A margin past the limit lets ties at the cut be ordered deterministically.
         let wanted = opts.limit.saturating_add(16);
-        let stats = PassageStatistics {
-            searcher: &searcher,
-            kind: self.index.fields().kind,
-        };
-        let collector = TopDocs::with_limit(wanted).order_by_score();
-        let top = searcher.search_with_statistics_provider(&query, &collector, &stats)?;
+        let stats = PassageStats::new(&searcher, self.index.fields().kind, KIND_PASSAGE)?;
+        let top = searcher.search_with_statistics_provider(
+            &query,
+            &TopDocs::with_limit(wanted).order_by_score(),
+            &stats,
+        )?;
         let fields = self.index.fields();
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
@@ -223,6 +253,7 @@ impl Searcher {
                 ],
                 snippet,
                 highlights,
+                suggestion: suggestion.clone(),
             });
         }
         hits.sort_by(|a, b| {
@@ -235,7 +266,111 @@ impl Searcher {
         Ok(hits)
     }
 
-    fn build_query(&self, parsed: &ParsedQuery) -> Option<(Box<dyn Query>, MatchTerms)> {
+    /// Why `hit` (a hit of `query` searched with `opts`) scored as it did: one line per
+    /// matching signal (field, term, BM25 parts), indented as the query's clauses nest.
+    pub fn explain(&self, query: &str, hit: &Hit, opts: &SearchOptions) -> Result<String> {
+        let searcher = self.reader.searcher();
+        let parsed = if opts.plain {
+            plain_words(query)
+        } else {
+            parse_query(query)
+        };
+        let restoration = if opts.restore {
+            Some(self.restore_with(&searcher, query)?)
+        } else {
+            None
+        };
+        let Some((built, _)) = self.build_query(&parsed, restoration.as_ref()) else {
+            return Ok(String::new());
+        };
+        let fields = self.index.fields();
+        let by_path = TermQuery::new(self.term(fields.path, &hit.path), IndexRecordOption::Basic);
+        let candidates = searcher.search(&by_path, &tantivy::collector::DocSetCollector)?;
+        let address = candidates.into_iter().find(|&address| {
+            searcher.doc::<TantivyDocument>(address).is_ok_and(|doc| {
+                stored_u64(&doc, fields.passage) == Some(hit.passage)
+                    && stored_str(&doc, fields.text).is_some()
+            })
+        });
+        let Some(address) = address else {
+            return Ok(String::new());
+        };
+        let stats = PassageStats::new(&searcher, fields.kind, KIND_PASSAGE)?;
+        let weight = built.weight(
+            tantivy::query::EnableScoring::enabled_from_statistics_provider(&stats, &searcher),
+        )?;
+        let explanation =
+            weight.explain(searcher.segment_reader(address.segment_ord), address.doc_id)?;
+        let tree = serde_json::to_value(&explanation).unwrap_or_default();
+        let mut out = String::new();
+        write_explanation(&tree, 1, &mut out);
+        Ok(out)
+    }
+
+    /// Restores the accents of the words of `query` typed without diacritics, from the
+    /// index's own counts of exact forms and of adjacent pairs (see [`super::restore`]).
+    pub fn restore(&self, query: &str) -> Result<Restoration> {
+        self.restore_with(&self.reader.searcher(), query)
+    }
+
+    /// "Did you mean": `query` with its accents restored, if that changes it.
+    pub fn suggest(&self, query: &str) -> Result<Option<String>> {
+        Ok(self.restore(query)?.suggestion)
+    }
+
+    fn restore_with(&self, searcher: &tantivy::Searcher, query: &str) -> Result<Restoration> {
+        let words = self.index.analyzer().analyze(query);
+        let wanted = words
+            .iter()
+            .any(|w| w.syllable && w.exact == w.folded && !w.folded.is_empty());
+        if !wanted {
+            let forms = words.iter().map(|w| w.exact.clone()).collect();
+            return Ok(Restoration {
+                words,
+                forms,
+                suggestion: None,
+            });
+        }
+        let exact = self.index.fields().body_field(FieldKind::Exact);
+        let restorer = self.restorer_for(searcher)?;
+        let forms = restorer.restore(&words, searcher, exact);
+        let suggestion = suggestion(query, &words, &forms);
+        Ok(Restoration {
+            words,
+            forms,
+            suggestion,
+        })
+    }
+
+    /// The restoration model of `searcher`'s commit, built on first use.
+    fn restorer_for(&self, searcher: &tantivy::Searcher) -> Result<Arc<Restorer>> {
+        let generation = searcher.generation().generation_id();
+        let mut cached = self.restorer.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((g, restorer)) = cached.as_ref() {
+            if *g == generation {
+                return Ok(restorer.clone());
+            }
+        }
+        let exact = self.index.fields().body_field(FieldKind::Exact);
+        let restorer = Arc::new(Restorer::build(searcher, exact)?);
+        *cached = Some((generation, restorer.clone()));
+        Ok(restorer)
+    }
+
+    fn build_query(
+        &self,
+        parsed: &ParsedQuery,
+        restoration: Option<&Restoration>,
+    ) -> Option<(Box<dyn Query>, MatchTerms)> {
+        // Restored forms of the words typed without diacritics, by typed form.
+        let mut restored: HashMap<&str, &str> = HashMap::new();
+        if let Some(r) = restoration {
+            for (w, form) in r.words.iter().zip(&r.forms) {
+                if *form != w.exact {
+                    restored.entry(w.exact.as_str()).or_insert(form.as_str());
+                }
+            }
+        }
         let analyzer = self.index.analyzer();
         let ranking = &self.index.config().ranking;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -270,7 +405,15 @@ impl Searcher {
         }
         let words = analyzer.analyze(&plain_text);
         for word in &words {
-            clauses.push((Occur::Should, self.word_query(word, ranking, &mut terms)));
+            let mut q = self.word_query(word, ranking, &mut terms);
+            if let Some(form) = restored.get(word.exact.as_str()) {
+                // The restored accented form counts on top of the folded match.
+                let exact = self.index.fields().body_field(FieldKind::Exact);
+                let boost = self.boosted_term(exact, form, ranking.restored);
+                q = Box::new(BooleanQuery::new(vec![(Occur::Should, q), boost]));
+                terms.exact.insert((*form).to_string());
+            }
+            clauses.push((Occur::Should, q));
         }
         for pair in words.windows(2) {
             if let Some(q) = self.pair_query(&pair[0], &pair[1], ranking, &mut terms) {
@@ -294,7 +437,9 @@ impl Searcher {
     }
 
     fn boosted_term(&self, field: Field, text: &str, weight: f32) -> (Occur, Box<dyn Query>) {
-        let q = TermQuery::new(self.term(field, text), IndexRecordOption::WithFreqs);
+        let r = &self.index.config().ranking;
+        let params = Bm25Params { k1: r.k1, b: r.b };
+        let q = Bm25TermQuery::new(self.term(field, text), params);
         (
             Occur::Should,
             Box::new(BoostQuery::new(Box::new(q), weight)),
@@ -305,15 +450,8 @@ impl Searcher {
     fn word_query(&self, w: &AnalyzedWord, r: &Ranking, terms: &mut MatchTerms) -> Box<dyn Query> {
         let f = self.index.fields();
         let english = self.index.analyzer().english_form(&w.folded);
-        // A syllable typed without any diacritic is weak evidence for the unaccented spelling:
-        // people type Vietnamese without accents out of habit. Its exact form only breaks ties.
-        let exact_weight = if w.syllable && w.exact == w.folded {
-            r.exact * UNACCENTED_EXACT_FACTOR
-        } else {
-            r.exact
-        };
         let mut clauses = vec![
-            self.boosted_term(f.body_field(FieldKind::Exact), &w.exact, exact_weight),
+            self.boosted_term(f.body_field(FieldKind::Exact), &w.exact, r.exact),
             self.boosted_term(f.body_field(FieldKind::Folded), &w.folded, r.folded),
             self.boosted_term(f.body_field(FieldKind::English), &english, r.english),
             self.boosted_term(f.title[0], &w.exact, r.title),
@@ -502,31 +640,57 @@ fn glob_set(globs: &[String]) -> Result<GlobSet> {
         .map_err(|e| Error::Invalid(format!("bad --glob: {e}")))
 }
 
-/// BM25 statistics over passages only. The index also holds one manifest document per file;
-/// they carry no text, and counting them would halve every field's average length and skew
-/// length normalisation against long passages.
-struct PassageStatistics<'a> {
-    searcher: &'a tantivy::Searcher,
-    kind: Field,
+/// Prints one node of a tantivy explanation tree per line, indented by depth: sums are
+/// `sum`, a boost is folded into its one child's line (`×1.6`), BM25 leaves show their parts.
+fn write_explanation(node: &serde_json::Value, depth: usize, out: &mut String) {
+    write_node(node, depth, "", out);
 }
 
-impl Bm25StatisticsProvider for PassageStatistics<'_> {
-    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
-        self.searcher.total_num_tokens(field)
+fn write_node(node: &serde_json::Value, depth: usize, prefix: &str, out: &mut String) {
+    let value = node["value"].as_f64().unwrap_or(0.0);
+    let description = node["description"].as_str().unwrap_or("");
+    let details = node["details"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+    if let (Some(boost), [only]) = (description.strip_prefix("Boost x"), details) {
+        let boost = boost.trim_end_matches(" of ...");
+        return write_node(only, depth, &format!("{prefix}×{boost} "), out);
     }
+    if let (true, [only]) = (description.starts_with("BooleanClause"), details) {
+        return write_node(only, depth, prefix, out);
+    }
+    let label = if description.starts_with("BooleanClause") {
+        "sum"
+    } else {
+        description
+    };
+    out.push_str(&format!(
+        "{:indent$}{value:.4}  {prefix}{label}",
+        "",
+        indent = 2 * depth
+    ));
+    let constants: Vec<String> = details
+        .iter()
+        .filter(|d| is_constant(d))
+        .map(|d| {
+            let name = d["description"].as_str().unwrap_or("");
+            let name = name.split(',').next().unwrap_or(name);
+            format!("{name} {}", d["value"].as_f64().unwrap_or(0.0) as f32)
+        })
+        .collect();
+    if !constants.is_empty() {
+        out.push_str(&format!(" ({})", constants.join(", ")));
+    }
+    out.push('\n');
+    for detail in details.iter().filter(|d| !is_constant(d)) {
+        write_node(detail, depth + 1, "", out);
+    }
+}
 
-    fn total_num_docs(&self) -> tantivy::Result<u64> {
-        // Like the token totals, a term's document frequency still counts deleted documents
-        // until their segment is merged: the two stay consistent.
-        let passages = self
-            .searcher
-            .doc_freq(&Term::from_field_text(self.kind, KIND_PASSAGE))?;
-        Ok(passages.max(1))
-    }
-
-    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
-        self.searcher.doc_freq(term)
-    }
+/// The leaves our BM25 explanation adds as constants (idf, tf, lengths...).
+fn is_constant(node: &serde_json::Value) -> bool {
+    let description = node["description"].as_str().unwrap_or("");
+    ["idf", "n,", "N,", "tf", "passage length", "average length"]
+        .iter()
+        .any(|p| description.starts_with(p))
 }
 
 /// A stored path is relative and stays inside the corpus: anything else means the index was

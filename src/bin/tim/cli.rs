@@ -186,6 +186,9 @@ pub struct EvalArgs {
     /// Remove every diacritic (and map đ to d) from the queries first.
     #[arg(long)]
     pub strip_diacritics: bool,
+    /// Do not restore the accents of words typed without diacritics.
+    #[arg(long)]
+    pub no_restore: bool,
     /// Print each query's figures too.
     #[arg(long)]
     pub per_query: bool,

@@ -240,6 +240,34 @@ fn search(mut args: SearchArgs) -> CmdResult {
         let started = Instant::now();
         let hits = guarded_search(&searcher, query, &opts)?;
         let elapsed = started.elapsed();
+        // "Did you mean": on stderr for people; JSON hits carry it, and with no hit it goes
+        // to stderr too.
+        let suggestion = match hits.first() {
+            Some(hit) => hit.suggestion.clone(),
+            None => searcher.suggest(query)?,
+        };
+        if let Some(suggestion) = suggestion {
+            if !args.json || hits.is_empty() {
+                eprintln!(
+                    "tim: did you mean: {}",
+                    render::escape_controls(&suggestion)
+                );
+            }
+        }
+        if args.explain {
+            for hit in &hits {
+                let explanation = searcher.explain(query, hit, &opts)?;
+                eprintln!(
+                    "{}:{} score {:.4}",
+                    render::escape_controls(&hit.path),
+                    hit.line,
+                    hit.score
+                );
+                for line in explanation.lines() {
+                    eprintln!("{}", render::escape_controls(line));
+                }
+            }
+        }
         if !args.json && !args.quiet && io::stderr().is_terminal() {
             eprintln!(
                 "{} hits in {:.1} ms",
@@ -391,9 +419,13 @@ fn eval(args: EvalArgs) -> CmdResult {
         limit: 1000,
         plain: true,
         snippets: false,
+        restore: !args.no_restore,
         ..SearchOptions::default()
     };
     let mut evaluator = Evaluator::new(&qrels);
+    // Accent restoration of stripped queries, checked against the original text: syllables
+    // restored to their original exact form, of all syllables.
+    let (mut restored_right, mut syllables) = (0usize, 0usize);
     let mut out = io::stdout().lock();
     for query in &queries {
         if qrels.relevant_count(&query.id) == 0 {
@@ -404,6 +436,18 @@ fn eval(args: EvalArgs) -> CmdResult {
         } else {
             query.text.clone()
         };
+        if args.strip_diacritics && opts.restore {
+            let original = searcher.index().analyzer().analyze(&query.text);
+            let restored = searcher.restore(&text)?;
+            if original.len() == restored.forms.len() {
+                for (truth, form) in original.iter().zip(&restored.forms) {
+                    if truth.syllable {
+                        syllables += 1;
+                        restored_right += usize::from(truth.exact == *form);
+                    }
+                }
+            }
+        }
         let hits = guarded_search(&searcher, &text, &opts)?;
         // A document's score is its best passage's: keep each document's first hit.
         let mut seen = std::collections::HashSet::new();
@@ -425,18 +469,27 @@ fn eval(args: EvalArgs) -> CmdResult {
         }
     }
     let m = evaluator.finish();
+    let accuracy = (syllables > 0).then(|| restored_right as f64 / syllables as f64);
     if args.json {
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string(&m).map_err(|e| Error::Invalid(e.to_string()))?
-        )?;
+        let mut value = serde_json::to_value(m).map_err(|e| Error::Invalid(e.to_string()))?;
+        if let (Some(a), Some(object)) = (accuracy, value.as_object_mut()) {
+            object.insert("restored_syllables".into(), syllables.into());
+            object.insert("restore_accuracy".into(), a.into());
+        }
+        writeln!(out, "{value}")?;
     } else {
         writeln!(
             out,
             "queries {}  nDCG@10 {:.4}  MRR@10 {:.4}  Recall@10 {:.4}  Recall@100 {:.4}",
             m.queries, m.ndcg_10, m.mrr_10, m.recall_10, m.recall_100
         )?;
+        if let Some(a) = accuracy {
+            writeln!(
+                out,
+                "accents restored: {:.2}% of {syllables} syllables",
+                100.0 * a
+            )?;
+        }
     }
     Ok(Outcome::Success)
 }

@@ -165,6 +165,9 @@ impl<W: Write> HitPrinter<W> {
         if let Some(id) = query_id {
             v["query_id"] = id.into();
         }
+        if let Some(suggestion) = &hit.suggestion {
+            v["suggestion"] = suggestion.clone().into();
+        }
         writeln!(self.out, "{}", json_text(&v))
     }
 }

@@ -1,0 +1,226 @@
+//! BM25 with our own `k1` and `b`, over passage statistics.
+//!
+//! tantivy's [`TermQuery`](tantivy::query::TermQuery) scores with BM25 at fixed `k1 = 1.2`,
+//! `b = 0.75`, and its statistics count every document of the index. A timkiem index also
+//! holds one manifest document per file, which has no body tokens: counted as documents they
+//! halve the average passage length (so every passage looks twice as long as it is) and skew
+//! every idf. [`PassageStats`] counts passages only, and [`Bm25TermQuery`] scores one term with
+//! the `k1`/`b` of the schema's `[ranking]`.
+
+use std::sync::Arc;
+
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::query::{
+    Bm25StatisticsProvider, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TantivyError, Term};
+
+/// BM25 statistics over the passage documents of a timkiem index only (manifest documents
+/// carry no text and are left out).
+pub struct PassageStats<'a> {
+    searcher: &'a Searcher,
+    passages: u64,
+}
+
+impl<'a> PassageStats<'a> {
+    /// Statistics of `searcher`'s index, whose `kind` field marks passages with `passage_kind`.
+    pub fn new(searcher: &'a Searcher, kind: Field, passage_kind: &str) -> tantivy::Result<Self> {
+        let passages = searcher.doc_freq(&Term::from_field_text(kind, passage_kind))?;
+        Ok(PassageStats {
+            searcher,
+            // An index without passages still has documents to divide by.
+            passages: passages.max(1),
+        })
+    }
+}
+
+impl Bm25StatisticsProvider for PassageStats<'_> {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        self.searcher.total_num_tokens(field)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        Ok(self.passages)
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        // Never more than the documents counted, or idf would go negative.
+        Ok(self.searcher.doc_freq(term)?.min(self.passages))
+    }
+}
+
+/// The BM25 parameters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bm25Params {
+    /// Term-frequency saturation.
+    pub k1: f32,
+    /// Length normalisation (0 = none, 1 = full).
+    pub b: f32,
+}
+
+/// One term scored by BM25 with explicit [`Bm25Params`].
+#[derive(Debug, Clone)]
+pub struct Bm25TermQuery {
+    term: Term,
+    params: Bm25Params,
+}
+
+impl Bm25TermQuery {
+    /// A query for `term` scored with `params`.
+    pub fn new(term: Term, params: Bm25Params) -> Self {
+        Bm25TermQuery { term, params }
+    }
+}
+
+/// `log(1 + (N - n + 0.5) / (n + 0.5))`, as Lucene and tantivy compute it.
+fn idf(doc_freq: u64, docs: u64) -> f32 {
+    let n = doc_freq.min(docs) as f32;
+    (1.0 + (docs as f32 - n + 0.5) / (n + 0.5)).ln()
+}
+
+impl Query for Bm25TermQuery {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let EnableScoring::Enabled {
+            statistics_provider: stats,
+            ..
+        } = scoring
+        else {
+            return Ok(Box::new(Bm25TermWeight {
+                term: self.term.clone(),
+                idf: 0.0,
+                k1: self.params.k1,
+                doc_freq: 0,
+                docs: 0,
+                average_length: 1.0,
+                norms: Arc::new([0.0; 256]),
+            }));
+        };
+        let docs = stats.total_num_docs()?.max(1);
+        let doc_freq = stats.doc_freq(&self.term)?;
+        let tokens = stats.total_num_tokens(self.term.field())?;
+        let average_length = (tokens as f32 / docs as f32).max(1.0);
+        let Bm25Params { k1, b } = self.params;
+        let mut norms = [0.0f32; 256];
+        for (id, norm) in norms.iter_mut().enumerate() {
+            let length = FieldNormReader::id_to_fieldnorm(id as u8) as f32;
+            *norm = k1 * (1.0 - b + b * length / average_length);
+        }
+        Ok(Box::new(Bm25TermWeight {
+            term: self.term.clone(),
+            idf: idf(doc_freq, docs),
+            k1,
+            doc_freq,
+            docs,
+            average_length,
+            norms: Arc::new(norms),
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        visitor(&self.term, false);
+    }
+}
+
+struct Bm25TermWeight {
+    term: Term,
+    idf: f32,
+    k1: f32,
+    doc_freq: u64,
+    docs: u64,
+    average_length: f32,
+    /// `k1 * (1 - b + b * length / average_length)` per fieldnorm id.
+    norms: Arc<[f32; 256]>,
+}
+
+impl Bm25TermWeight {
+    fn postings(&self, reader: &SegmentReader) -> tantivy::Result<Option<Bm25Scorer>> {
+        let field = self.term.field();
+        let inverted = reader.inverted_index(field)?;
+        let Some(postings) = inverted.read_postings(&self.term, IndexRecordOption::WithFreqs)?
+        else {
+            return Ok(None);
+        };
+        let fieldnorms = match reader.fieldnorms_readers().get_field(field)? {
+            Some(norms) => norms,
+            None => FieldNormReader::constant(reader.max_doc(), 1),
+        };
+        Ok(Some(Bm25Scorer {
+            postings,
+            fieldnorms,
+            weight: self.idf * (self.k1 + 1.0),
+            norms: self.norms.clone(),
+        }))
+    }
+}
+
+impl Weight for Bm25TermWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(match self.postings(reader)? {
+            Some(mut scorer) => {
+                scorer.weight *= boost;
+                Box::new(scorer)
+            }
+            None => Box::new(EmptyScorer),
+        })
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let not_matched =
+            || TantivyError::InvalidArgument(format!("document {doc} does not match"));
+        let mut scorer = self.postings(reader)?.ok_or_else(not_matched)?;
+        if scorer.doc() > doc || scorer.seek(doc) != doc {
+            return Err(not_matched());
+        }
+        let tf = scorer.postings.term_freq() as f32;
+        let length = scorer.fieldnorms.fieldnorm(doc) as f32;
+        let field = reader.schema().get_field_name(self.term.field());
+        let mut explanation = Explanation::new_with_string(
+            format!("{field}:{:?}", self.term.value().as_str().unwrap_or("?")),
+            scorer.score(),
+        );
+        explanation.add_const("idf", self.idf);
+        explanation.add_const("n, passages with the term", self.doc_freq as f32);
+        explanation.add_const("N, passages", self.docs as f32);
+        explanation.add_const("tf", tf);
+        explanation.add_const("passage length", length);
+        explanation.add_const("average length", self.average_length);
+        Ok(explanation)
+    }
+}
+
+struct Bm25Scorer {
+    postings: SegmentPostings,
+    fieldnorms: FieldNormReader,
+    /// `idf * (k1 + 1) * boost`.
+    weight: f32,
+    norms: Arc<[f32; 256]>,
+}
+
+impl DocSet for Bm25Scorer {
+    fn advance(&mut self) -> DocId {
+        self.postings.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.postings.seek(target)
+    }
+
+    fn doc(&self) -> DocId {
+        self.postings.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.postings.size_hint()
+    }
+}
+
+impl Scorer for Bm25Scorer {
+    fn score(&mut self) -> Score {
+        let doc = self.postings.doc();
+        let tf = self.postings.term_freq() as f32;
+        let norm = self.norms[self.fieldnorms.fieldnorm_id(doc) as usize];
+        self.weight * tf / (tf + norm)
+    }
+}

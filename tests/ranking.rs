@@ -1,0 +1,123 @@
+//! Ranking regressions through the library API: accent-exact matches first, and accents
+//! restored from the index's own statistics for queries typed without diacritics.
+
+use std::path::Path;
+
+use timkiem::{index_directory, IndexOptions, NoProgress, SearchOptions, Searcher};
+
+/// Indexes `files` (name, text) in a temp corpus and opens a searcher on it.
+fn searcher_over(files: &[(&str, &str)]) -> (tempfile::TempDir, Searcher) {
+    let corpus = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(corpus.path().join(name), text).unwrap();
+    }
+    let index_dir = corpus.path().join(".tim");
+    index_directory(
+        corpus.path(),
+        &index_dir,
+        &IndexOptions::default(),
+        &mut NoProgress,
+    )
+    .unwrap();
+    let searcher = Searcher::open(&index_dir).unwrap();
+    (corpus, searcher)
+}
+
+fn first_path(searcher: &Searcher, query: &str) -> String {
+    let hits = searcher.search(query, 10).unwrap();
+    assert!(!hits.is_empty(), "{query:?} found nothing");
+    hits[0].path.clone()
+}
+
+fn open_index(dir: &Path) -> Searcher {
+    Searcher::open(&dir.join(".tim")).unwrap()
+}
+
+#[test]
+fn accented_query_ranks_the_exact_homograph_first() {
+    // Each folded homograph in its own file; the other files are as long and as relevant.
+    let files = [
+        ("ban.txt", "Cái bàn gỗ này đặt trong phòng khách nhà tôi."),
+        (
+            "ban_sale.txt",
+            "Cái bán gỗ này đặt trong phòng khách nhà tôi.",
+        ),
+        (
+            "ban_friend.txt",
+            "Cái bạn gỗ này đặt trong phòng khách nhà tôi.",
+        ),
+        ("the_body.txt", "Rèn luyện thể chất mỗi ngày giúp sống lâu."),
+        (
+            "the_world.txt",
+            "Rèn luyện thế chất mỗi ngày giúp sống lâu.",
+        ),
+        ("the_en.txt", "Rèn luyện the chất mỗi ngày giúp sống lâu."),
+    ];
+    let (_dir, searcher) = searcher_over(&files);
+    assert_eq!(first_path(&searcher, "bàn"), "ban.txt");
+    assert_eq!(first_path(&searcher, "bán"), "ban_sale.txt");
+    assert_eq!(first_path(&searcher, "bạn"), "ban_friend.txt");
+    assert_eq!(first_path(&searcher, "thể"), "the_body.txt");
+    assert_eq!(first_path(&searcher, "thế"), "the_world.txt");
+    // Every homograph still matches an accented query: the exact form only ranks first.
+    assert_eq!(searcher.search("bàn", 10).unwrap().len(), 3);
+}
+
+#[test]
+fn accents_are_restored_from_the_index_counts() {
+    let files = [
+        (
+            "a.txt",
+            "Ông Hoàng Xuân Chiến phát biểu tại hội nghị. Hoàng Xuân Chiến là thượng tướng.",
+        ),
+        (
+            "b.txt",
+            "Mùa xuân năm ấy, hoàng hôn trên sông thật đẹp. Chiến sĩ hoàng gia đứng gác.",
+        ),
+        ("c.txt", "Cơn hoảng loạn qua nhanh; xuân về trên phố."),
+    ];
+    let (dir, searcher) = searcher_over(&files);
+    let restored = searcher.restore("Hoang Xuan Chien").unwrap();
+    assert_eq!(restored.forms, ["hoàng", "xuân", "chiến"]);
+    assert_eq!(
+        searcher.suggest("Hoang Xuan Chien").unwrap().as_deref(),
+        Some("Hoàng Xuân Chiến")
+    );
+    // Words typed with accents, and words the index does not know, are kept as typed.
+    assert_eq!(searcher.suggest("Hoàng Xuân Chiến").unwrap(), None);
+    assert_eq!(
+        searcher.restore("hoảng xyz").unwrap().forms,
+        ["hoảng", "xyz"]
+    );
+    // The suggestion rides on every hit, and the restored exact form ranks first.
+    let hits = searcher.search("hoang xuan chien", 10).unwrap();
+    assert_eq!(hits[0].path, "a.txt");
+    assert_eq!(hits[0].suggestion.as_deref(), Some("hoàng xuân chiến"));
+    // Without restoration, no suggestion.
+    let opts = SearchOptions {
+        restore: false,
+        ..SearchOptions::default()
+    };
+    let plain = searcher.search_with("hoang xuan chien", &opts).unwrap();
+    assert!(plain.iter().all(|h| h.suggestion.is_none()));
+    // A reopened index gives the same restoration (it is read from the index itself).
+    assert_eq!(
+        open_index(dir.path())
+            .suggest("hoang xuan")
+            .unwrap()
+            .as_deref(),
+        Some("hoàng xuân")
+    );
+}
+
+#[test]
+fn pair_context_decides_between_forms() {
+    // `ban` alone is most often `bạn`, but after `cái` it is `bàn`.
+    let files = [
+        ("a.txt", "Bạn tôi và bạn anh là bạn học. Bạn bè đến chơi."),
+        ("b.txt", "Cái bàn này rộng. Tôi lau cái bàn mỗi sáng."),
+    ];
+    let (_dir, searcher) = searcher_over(&files);
+    assert_eq!(searcher.restore("ban").unwrap().forms, ["bạn"]);
+    assert_eq!(searcher.restore("cai ban").unwrap().forms, ["cái", "bàn"]);
+}

@@ -1121,3 +1121,53 @@ fn every_supported_encoding_is_converted_and_found() {
         }
     }
 }
+
+/// The README's quick start, on a copy of the bundled sample corpus: each example finds what
+/// the README says it finds.
+#[test]
+fn readme_examples_hold_on_the_sample_corpus() {
+    let env = TestEnv::new();
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    for entry in walkdir::WalkDir::new(&sample) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(&sample).unwrap();
+        if entry.file_type().is_file() && !rel.starts_with(".tim") {
+            env.write(
+                std::path::Path::new("corpus").join(rel),
+                std::fs::read(entry.path()).unwrap(),
+            );
+        }
+    }
+    let first = |query: &str| -> String {
+        let hits = search_json(&env, &[query, "corpus"]);
+        str_of(&hits[0], "path").to_string()
+    };
+    let paths = |query: &str| -> Vec<String> {
+        search_json(&env, &[query, "corpus"])
+            .iter()
+            .map(|h| str_of(h, "path").to_string())
+            .collect()
+    };
+    let hoang = paths("Hoang Xuan Chien");
+    assert!(hoang.contains(&"vi/da-nang.txt".to_string()), "{hoang:?}");
+    assert!(
+        hoang.contains(&"en/defence-notes.txt".to_string()),
+        "{hoang:?}"
+    );
+    let da_nang = paths("Da Nang");
+    for path in ["vi/da-nang.txt", "vi/khong-dau.txt", "en/defence-notes.txt"] {
+        assert!(
+            da_nang.contains(&path.to_string()),
+            "{path} not in {da_nang:?}"
+        );
+    }
+    assert!(paths("Viet Nam").contains(&"en/defence-notes.txt".to_string()));
+    assert!(paths("Vietnam").contains(&"vi/da-nang.txt".to_string()));
+    assert_eq!(first("bàn"), "vi/ban-go.txt");
+    assert_eq!(first("bán"), "vi/ban-hang.txt");
+    assert_eq!(first("bạn"), "vi/ban-than.txt");
+    assert_eq!(first("defense"), "en/defence-notes.txt");
+    assert_eq!(first("hòa bình"), "vi/hoa-binh.txt");
+    // The corpus's own README is kept out of its index by corpus/.ignore.
+    env.run(["search", "folding", "corpus"]).code(1);
+}

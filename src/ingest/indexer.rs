@@ -28,8 +28,9 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use tantivy::collector::DocSetCollector;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
-use tantivy::tokenizer::PreTokenizedString;
-use tantivy::{IndexWriter, TantivyDocument, Term};
+use tantivy::{TantivyDocument, Term};
+
+use super::document::IndexDoc;
 
 use super::html;
 use super::passage::{split_passages, title_span, PassageConfig};
@@ -168,6 +169,9 @@ impl Default for JsonlKeys {
     }
 }
 
+/// tantivy's writer, fed our own document type (no JSON round trip of the tokens).
+type IndexWriter = tantivy::IndexWriter<IndexDoc>;
+
 #[derive(Debug, Clone, Copy)]
 struct ManifestEntry {
     size: u64,
@@ -262,7 +266,7 @@ enum Processed {
     /// New documents for the file (passages then its manifest entry).
     Docs {
         key: String,
-        docs: Vec<TantivyDocument>,
+        docs: Vec<IndexDoc>,
         passages: u64,
         bytes: u64,
         encoding: SourceEncoding,
@@ -278,7 +282,7 @@ enum Processed {
         keep_old: bool,
         /// A manifest entry without passages, so that an unchanged binary file is not read
         /// (nor warned about) again on the next run.
-        remembered: Option<TantivyDocument>,
+        remembered: Option<IndexDoc>,
     },
 }
 
@@ -302,7 +306,7 @@ impl DocBuilder<'_> {
         text: &str,
         title: Option<&str>,
         manifest: ManifestEntry,
-    ) -> Vec<TantivyDocument> {
+    ) -> Vec<IndexDoc> {
         let f = self.fields;
         let title = title.or_else(|| title_span(text).map(|(s, e)| &text[s..e]));
         let title_tokens = title.map(|t| self.analyzer.field_tokens(t));
@@ -310,7 +314,7 @@ impl DocBuilder<'_> {
         let mut docs = Vec::new();
         for passage in split_passages(text, &self.passages) {
             let body = &text[passage.start..passage.end];
-            let mut doc = TantivyDocument::new();
+            let mut doc = IndexDoc::new();
             doc.add_text(f.kind, KIND_PASSAGE);
             self.add_source(&mut doc, key, raw_path, record);
             doc.add_u64(f.passage, u64::from(passage.ordinal));
@@ -320,11 +324,11 @@ impl DocBuilder<'_> {
             doc.add_text(f.text, body);
             self.analyzer.field_tokens_into(body, &mut tokens);
             for kind in FieldKind::ALL {
-                doc.add_pre_tokenized_text(f.body_field(kind), pre_tokenized(tokens.get(kind)));
+                doc.add_tokens(f.body_field(kind), tokens.get(kind).to_vec());
             }
             if let Some(t) = &title_tokens {
-                doc.add_pre_tokenized_text(f.title[0], pre_tokenized(t.get(FieldKind::Exact)));
-                doc.add_pre_tokenized_text(f.title[1], pre_tokenized(t.get(FieldKind::Folded)));
+                doc.add_tokens(f.title[0], t.get(FieldKind::Exact).to_vec());
+                doc.add_tokens(f.title[1], t.get(FieldKind::Folded).to_vec());
             }
             docs.push(doc);
         }
@@ -339,9 +343,9 @@ impl DocBuilder<'_> {
         raw_path: Option<&[u8]>,
         record: bool,
         manifest: ManifestEntry,
-    ) -> TantivyDocument {
+    ) -> IndexDoc {
         let f = self.fields;
-        let mut doc = TantivyDocument::new();
+        let mut doc = IndexDoc::new();
         doc.add_text(f.kind, KIND_FILE);
         self.add_source(&mut doc, key, raw_path, record);
         doc.add_u64(f.file_size, manifest.size);
@@ -351,13 +355,7 @@ impl DocBuilder<'_> {
         doc
     }
 
-    fn add_source(
-        &self,
-        doc: &mut TantivyDocument,
-        key: &str,
-        raw_path: Option<&[u8]>,
-        record: bool,
-    ) {
+    fn add_source(&self, doc: &mut IndexDoc, key: &str, raw_path: Option<&[u8]>, record: bool) {
         doc.add_text(self.fields.path, key);
         if let Some(raw) = raw_path {
             doc.add_bytes(self.fields.path_bytes, raw);
@@ -435,14 +433,6 @@ impl DocBuilder<'_> {
             bytes: len,
             encoding: decoded.encoding,
         }
-    }
-}
-
-fn pre_tokenized(tokens: &[tantivy::tokenizer::Token]) -> PreTokenizedString {
-    // The text itself is stored once, in the `text` field; postings need only the tokens.
-    PreTokenizedString {
-        text: String::new(),
-        tokens: tokens.to_vec(),
     }
 }
 

@@ -17,6 +17,7 @@
 //! Everything here is pure or read-only: nothing in this module writes to disk, so each step is
 //! tested on its own.
 
+mod document;
 pub mod fault;
 pub mod html;
 pub mod indexer;

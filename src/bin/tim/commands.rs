@@ -449,12 +449,13 @@ fn eval(args: EvalArgs) -> CmdResult {
             }
         }
         let hits = guarded_search(&searcher, &text, &opts)?;
-        // A document's score is its best passage's: keep each document's first hit.
+        // A document's score is its best passage's: keep each document's first hit. A hit's
+        // path is the judged id (a JSON Lines record's `_id`, or a file's relative path).
         let mut seen = std::collections::HashSet::new();
         let ranked: Vec<String> = hits
             .into_iter()
             .filter(|h| seen.insert(h.path.clone()))
-            .map(|h| doc_id(&h.path))
+            .map(|h| h.path)
             .take(100)
             .collect();
         let metrics = evaluator.add(&query.id, &ranked);
@@ -492,9 +493,4 @@ fn eval(args: EvalArgs) -> CmdResult {
         }
     }
     Ok(Outcome::Success)
-}
-
-/// The judged document id of a hit: a record's id, or a file's name without its extension.
-fn doc_id(path: &str) -> String {
-    path.to_string()
 }

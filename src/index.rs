@@ -56,6 +56,8 @@ pub struct IndexInfo {
     pub format: u32,
     /// When the last commit was written (seconds since the Unix epoch), if known.
     pub last_commit_unix: Option<u64>,
+    /// The schema the index was built with (stored in it as [`SCHEMA_FILE`]).
+    pub schema: SchemaConfig,
 }
 
 impl Index {
@@ -245,6 +247,7 @@ impl Index {
             segments: searcher.segment_readers().len(),
             format: self.config.format,
             last_commit_unix,
+            schema: self.config.clone(),
         })
     }
 }

@@ -403,6 +403,25 @@ fn info(args: InfoArgs) -> CmdResult {
         writeln!(out, "size:      {:.1} MB", info.bytes_on_disk as f64 / 1e6)?;
         writeln!(out, "segments:  {}", info.segments)?;
         writeln!(out, "format:    {}", info.format)?;
+        let p = &info.schema.passages;
+        writeln!(
+            out,
+            "schema:    {} (passages {}/{}/{} bytes target/max/min, {} spelling variants)",
+            render::escape_controls(
+                &info
+                    .dir
+                    .join(timkiem::index::SCHEMA_FILE)
+                    .display()
+                    .to_string()
+            ),
+            p.target_bytes,
+            p.max_bytes,
+            p.min_bytes,
+            info.schema.english.variants.len(),
+        )?;
+        let ranking = serde_json::to_string(&info.schema.ranking)
+            .map_err(|e| Error::Invalid(e.to_string()))?;
+        writeln!(out, "ranking:   {ranking}")?;
         if let Some(t) = info.last_commit_unix {
             writeln!(out, "committed: {t} (seconds since the Unix epoch)")?;
         }

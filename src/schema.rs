@@ -13,6 +13,7 @@ use tantivy::schema::{
 };
 
 use crate::error::{Error, Result};
+use crate::ingest::passage::PassageConfig;
 use crate::text::analyzer::{Analyzer, FieldKind};
 use crate::text::spelling::Spelling;
 
@@ -29,7 +30,7 @@ pub struct SchemaConfig {
     /// On-disk layout version; must equal [`FORMAT_VERSION`].
     pub format: u32,
     /// How files are cut into passages.
-    pub passages: PassageSizes,
+    pub passages: PassageConfig,
     /// Which files are indexed.
     pub files: FileRules,
     /// Field weights and ranking bonuses.
@@ -38,18 +39,6 @@ pub struct SchemaConfig {
     pub snippet: SnippetSettings,
     /// English analysis settings.
     pub english: EnglishSettings,
-}
-
-/// Passage sizes, in bytes of text.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct PassageSizes {
-    /// Preferred size of a piece of a long paragraph.
-    pub target_bytes: usize,
-    /// No passage is longer than this (unless one sentence-free run of text forces it).
-    pub max_bytes: usize,
-    /// Paragraphs shorter than this are merged with their neighbours.
-    pub min_bytes: usize,
 }
 
 /// Which files of a corpus are indexed.

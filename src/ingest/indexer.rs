@@ -581,7 +581,7 @@ pub fn index_directory(
     let builder = DocBuilder {
         fields: index.fields(),
         analyzer: index.analyzer(),
-        passages: passage_config(index.config()),
+        passages: index.config().passages,
         run_started,
         max_file_bytes: walk_opts.max_file_bytes,
     };
@@ -745,14 +745,6 @@ fn skip_label(reason: &SkipReason) -> &'static str {
     }
 }
 
-fn passage_config(config: &SchemaConfig) -> PassageConfig {
-    PassageConfig {
-        target_bytes: config.passages.target_bytes,
-        max_bytes: config.passages.max_bytes,
-        min_bytes: config.passages.min_bytes,
-    }
-}
-
 /// Builds or refreshes the index at `index_dir` from a JSON Lines file (`.gz` read directly):
 /// one document per line, its id the hit's path.
 pub fn index_jsonl(
@@ -781,7 +773,7 @@ pub fn index_jsonl(
     let builder = DocBuilder {
         fields: index.fields(),
         analyzer: index.analyzer(),
-        passages: passage_config(index.config()),
+        passages: index.config().passages,
         run_started,
         max_file_bytes: index.config().files.max_file_bytes,
     };

@@ -192,4 +192,18 @@ proptest! {
         let twice = timkiem::text::normalize::normalize_text(&once).into_owned();
         prop_assert_eq!(once, twice);
     }
+
+    #[test]
+    fn document_and_query_analysis_agree(text in prop_oneof![vietnamese_text(), any::<String>()]) {
+        // Documents go through `field_tokens`, queries through `analyze`: same words, same joins.
+        let analyzer = Analyzer::default();
+        let words = analyzer.analyze(&text);
+        let all = analyzer.field_tokens(&text);
+        let exact: Vec<&str> = words.iter().map(|w| w.exact.as_str()).collect();
+        let doc_exact: Vec<&str> = all.exact.iter().map(|t| t.text.as_str()).collect();
+        prop_assert_eq!(exact, doc_exact);
+        let joined: Vec<String> = words.windows(2).filter_map(|p| p[0].joined_with(&p[1])).collect();
+        let doc_joined: Vec<String> = all.joined.iter().map(|t| t.text.clone()).collect();
+        prop_assert_eq!(joined, doc_joined);
+    }
 }

@@ -207,7 +207,9 @@ impl Analyzer {
         out.folded.clear();
         out.joined.clear();
         out.english.clear();
-        let mut previous: Option<AnalyzedWord> = None;
+        // Whether the previous word is a syllable; its folded form, start and position are
+        // those of the last `folded` token, so no word's forms are copied to remember them.
+        let mut previous_syllable = false;
         let mut position = 0;
         for_each_word(text, |word| {
             let Some(analyzed) = analyze_word(word, position) else {
@@ -221,20 +223,27 @@ impl Analyzer {
                 text,
                 position_length: 1,
             };
-            if let Some(prev) = &previous {
-                if let Some(joined) = prev.joined_with(&analyzed) {
-                    out.joined
-                        .push(token(joined, prev.start, analyzed.end, prev.position));
+            // The same rule as `AnalyzedWord::joined_with`, which the query side uses.
+            if previous_syllable && analyzed.syllable && analyzed.spaced_from_previous {
+                if let Some(prev) = out.folded.last() {
+                    let joined = [prev.text.as_str(), analyzed.folded.as_str()].concat();
+                    let (from, pos) = (prev.offset_from, prev.position);
+                    out.joined.push(token(joined, from, analyzed.end, pos));
                 }
             }
-            let (start, end, pos) = (analyzed.start, analyzed.end, analyzed.position);
+            previous_syllable = analyzed.syllable;
+            let AnalyzedWord {
+                start,
+                end,
+                position: pos,
+                exact,
+                folded,
+                ..
+            } = analyzed;
             out.english
-                .push(token(self.english_form(&analyzed.folded), start, end, pos));
-            out.exact
-                .push(token(analyzed.exact.clone(), start, end, pos));
-            out.folded
-                .push(token(analyzed.folded.clone(), start, end, pos));
-            previous = Some(analyzed);
+                .push(token(self.english_form(&folded), start, end, pos));
+            out.exact.push(token(exact, start, end, pos));
+            out.folded.push(token(folded, start, end, pos));
         });
     }
 

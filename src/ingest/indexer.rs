@@ -506,6 +506,33 @@ impl Committer {
     }
 }
 
+/// What every run starts with: its clocks, the index opened for writing (lock held), and the
+/// manifest of what the last commit holds.
+struct RunStart {
+    started: Instant,
+    run_started: i64,
+    index: Index,
+    writer: IndexWriter,
+    manifest: HashMap<String, ManifestEntry>,
+}
+
+impl RunStart {
+    fn open(index_dir: &Path, opts: &IndexOptions) -> Result<RunStart> {
+        let started = Instant::now();
+        let run_started = now_ns();
+        let (index, writer) = open_for_writing(index_dir, opts)?;
+        // The manifest is the first thing read from the segments' stored documents.
+        let manifest = read_manifest(&index).map_err(|e| index.explain_damage(e))?;
+        Ok(RunStart {
+            started,
+            run_started,
+            index,
+            writer,
+            manifest,
+        })
+    }
+}
+
 /// Builds or refreshes the index at `index_dir` from the files under `corpus`.
 pub fn index_directory(
     corpus: &Path,
@@ -513,18 +540,20 @@ pub fn index_directory(
     opts: &IndexOptions,
     progress: &mut dyn Progress,
 ) -> Result<Summary> {
-    let started = Instant::now();
-    let run_started = now_ns();
-    let mut summary = Summary::default();
     if !corpus.is_dir() {
         return Err(Error::io(
             corpus,
             std::io::Error::new(std::io::ErrorKind::NotFound, "not a directory"),
         ));
     }
-    let (index, mut writer) = open_for_writing(index_dir, opts)?;
-    // The manifest is the first thing read from the segments' stored documents.
-    let manifest = read_manifest(&index).map_err(|e| index.explain_damage(e))?;
+    let RunStart {
+        started,
+        run_started,
+        index,
+        mut writer,
+        manifest,
+    } = RunStart::open(index_dir, opts)?;
+    let mut summary = Summary::default();
     let mut walk_opts = opts.walk.clone();
     walk_opts.max_file_bytes = walk_opts
         .max_file_bytes
@@ -754,12 +783,14 @@ pub fn index_jsonl(
     opts: &IndexOptions,
     progress: &mut dyn Progress,
 ) -> Result<Summary> {
-    let started = Instant::now();
-    let run_started = now_ns();
+    let RunStart {
+        started,
+        run_started,
+        index,
+        mut writer,
+        manifest,
+    } = RunStart::open(index_dir, opts)?;
     let mut summary = Summary::default();
-    let (index, mut writer) = open_for_writing(index_dir, opts)?;
-    // The manifest is the first thing read from the segments' stored documents.
-    let manifest = read_manifest(&index).map_err(|e| index.explain_damage(e))?;
     let file = std::fs::File::open(jsonl).map_err(|e| Error::io(jsonl, e))?;
     let total = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut reader: Box<dyn BufRead> = if jsonl.extension().is_some_and(|e| e == "gz") {

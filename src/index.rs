@@ -11,6 +11,8 @@
 
 use std::path::{Path, PathBuf};
 
+use tantivy::directory::error::LockError;
+use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
 use tantivy::schema::Value;
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{IndexSettings, TantivyDocument};
@@ -146,11 +148,23 @@ impl Index {
     }
 
     /// Deletes the index in `dir` entirely (used by `--rebuild` when the old index cannot even
-    /// be opened). Only files that belong to an index are removed.
+    /// be opened). Only files that belong to an index are removed, and only while this process
+    /// holds the index's writer lock: a writer still running on it gets
+    /// [`Error::IndexLocked`] instead of having its files deleted under it.
     pub fn destroy(dir: &Path) -> Result<()> {
         if !dir.exists() {
             return Ok(());
         }
+        let directory =
+            MmapDirectory::open(dir).map_err(|e| Error::io(dir, std::io::Error::other(e)))?;
+        let _lock = directory
+            .acquire_lock(&INDEX_WRITER_LOCK)
+            .map_err(|e| match e {
+                LockError::LockBusy => Error::IndexLocked {
+                    path: dir.to_path_buf(),
+                },
+                LockError::IoError(io) => Error::io(dir, std::io::Error::new(io.kind(), io)),
+            })?;
         let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
         for entry in entries {
             let entry = entry.map_err(|e| Error::io(dir, e))?;
@@ -160,7 +174,8 @@ impl Index {
             let ours = name == SCHEMA_FILE
                 || name == "meta.json"
                 || name == ".managed.json"
-                || name.starts_with(".tantivy")
+                // The lock files stay: one of them is held right now.
+                || (name.starts_with(".tantivy") && !name.ends_with(".lock"))
                 || name.ends_with(".idx")
                 || name.ends_with(".pos")
                 || name.ends_with(".term")

@@ -354,6 +354,24 @@ fn concurrent_searches_and_writers() {
         "{message}"
     );
 
+    // `--rebuild` of an index that cannot even be opened deletes its files, but never under a
+    // running writer: it takes the writer lock first and is refused like any second writer.
+    let schema_file = index.join("timkiem.toml");
+    let saved_schema = std::fs::read(&schema_file).unwrap();
+    std::fs::write(&schema_file, "format = \"not a schema\"\n").unwrap();
+    let rebuild = run(index_cmd(&corpus.root, &index).arg("--rebuild"));
+    std::fs::write(&schema_file, &saved_schema).unwrap();
+    assert_eq!(code(&rebuild), 2, "{}", stderr(&rebuild));
+    assert!(
+        stderr(&rebuild).contains("is being written by another process"),
+        "{}",
+        stderr(&rebuild)
+    );
+    Contents::read(&index)
+        .unwrap()
+        .check_consistent()
+        .unwrap_or_else(|e| panic!("after a refused --rebuild: {e}"));
+
     let refresh = run(tim()
         .args(["search", "--index"])
         .arg(&index)

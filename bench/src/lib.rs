@@ -7,14 +7,19 @@
 //! - [`table`]: the markdown table printer and the small argument parser of the binaries;
 //! - [`peers`]: one module per engine (timkiem's `tim`, tantivy with one field, tantivy with
 //!   four stock-tokenized fields, SQLite FTS5, ripgrep), each building an index and answering
-//!   queries the way its own users would.
+//!   queries the way its own users would;
+//! - [`relevance`]: the peers' ranking quality on the judged BEIR sets, scored with the metric
+//!   code of `tim eval`.
 //!
-//! The binaries are `analysis` (tokenizer throughput) and `peers` (index build, re-index,
-//! query latency, whole-process search); `bench/README.md` has the commands and the results.
+//! The binaries are `analysis` (tokenizer throughput), `peers` (index build, re-index, query
+//! latency, whole-process search) and `relevance` (nDCG@10 and friends of the peers, which
+//! `bench/relevance.sh` puts beside `tim eval`'s); `bench/README.md` has the commands and the
+//! results.
 
 pub mod corpus;
 pub mod measure;
 pub mod peers;
+pub mod relevance;
 pub mod table;
 
 /// The error type of the benchmarks: anything, with a message.

@@ -33,15 +33,28 @@ pub fn build(root: &Path, files: &[PathBuf], out: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The FTS5 query for free text: every word (alphanumeric run) quoted, OR-ed, so any question
-/// parses and, like the other engines, a document needs only some of the words.
+/// The FTS5 query for free text: every distinct word (a run of alphanumerics and combining
+/// marks, lowercased) quoted, OR-ed, so any question parses and, like the other engines, a
+/// document needs only some of the words; a repeated word is searched once. Combining marks
+/// stay inside their word, as in `unicode61`, so a decomposed (NFD) `Việt` is one word, which
+/// `remove_diacritics` then folds.
 pub fn match_expression(query: &str) -> String {
+    let mut seen = std::collections::HashSet::new();
     query
-        .split(|c: char| !c.is_alphanumeric())
+        .split(|c: char| !(c.is_alphanumeric() || is_combining_mark(c)))
         .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{}\"", w.to_lowercase()))
+        .map(str::to_lowercase)
+        .filter(|w| seen.insert(w.clone()))
+        .map(|w| format!("\"{w}\""))
         .collect::<Vec<_>>()
         .join(" OR ")
+}
+
+/// Whether `c` is in one of the Unicode blocks of combining diacritical marks (those that
+/// decomposed Latin, and so Vietnamese, text uses).
+fn is_combining_mark(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}'
+        | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
 }
 
 /// Searches the FTS5 table: `MATCH` the OR-ed words, `ORDER BY bm25`, `LIMIT 10`.
@@ -83,9 +96,14 @@ mod tests {
     #[test]
     fn match_expression_quotes_words() {
         assert_eq!(
-            match_expression("Ai là \"vua\"? AND-OR"),
+            match_expression("Ai là \"vua\"? AND-OR ai"),
             "\"ai\" OR \"là\" OR \"vua\" OR \"and\" OR \"or\""
         );
         assert_eq!(match_expression("?!"), "");
+        // NFD: "Việt" as i + U+0323 + U+0302 stays one word.
+        assert_eq!(
+            match_expression("Vie\u{0323}\u{0302}t Nam"),
+            "\"vie\u{0323}\u{0302}t\" OR \"nam\""
+        );
     }
 }

@@ -310,7 +310,6 @@ impl DocBuilder<'_> {
         let f = self.fields;
         let title = title.or_else(|| title_span(text).map(|(s, e)| &text[s..e]));
         let title_tokens = title.map(|t| self.analyzer.field_tokens(t));
-        let mut tokens = FieldTokens::default();
         let mut docs = Vec::new();
         for passage in split_passages(text, &self.passages) {
             let body = &text[passage.start..passage.end];
@@ -322,10 +321,17 @@ impl DocBuilder<'_> {
             doc.add_u64(f.byte_end, passage.end as u64);
             doc.add_u64(f.line, u64::from(passage.line_start));
             doc.add_text(f.text, body);
-            self.analyzer.field_tokens_into(body, &mut tokens);
-            for kind in FieldKind::ALL {
-                doc.add_tokens(f.body_field(kind), tokens.get(kind).to_vec());
-            }
+            // Fresh vectors, moved into the document: tantivy takes ownership of the tokens.
+            let FieldTokens {
+                exact,
+                folded,
+                joined,
+                english,
+            } = self.analyzer.field_tokens(body);
+            doc.add_tokens(f.body_field(FieldKind::Exact), exact);
+            doc.add_tokens(f.body_field(FieldKind::Folded), folded);
+            doc.add_tokens(f.body_field(FieldKind::Joined), joined);
+            doc.add_tokens(f.body_field(FieldKind::English), english);
             if let Some(t) = &title_tokens {
                 doc.add_tokens(f.title[0], t.get(FieldKind::Exact).to_vec());
                 doc.add_tokens(f.title[1], t.get(FieldKind::Folded).to_vec());

@@ -225,7 +225,7 @@ fn open_for_writing(index_dir: &Path, opts: &IndexOptions) -> Result<(Index, Ind
 
 fn take_writer(index: &Index, opts: &IndexOptions) -> Result<IndexWriter> {
     // Analysis runs on our own threads; one tantivy thread builds postings from its output.
-    index
+    let writer = index
         .tantivy()
         .writer_with_num_threads(1, opts.writer_memory.max(15 << 20))
         .map_err(|e| match e {
@@ -233,7 +233,17 @@ fn take_writer(index: &Index, opts: &IndexOptions) -> Result<IndexWriter> {
                 path: index.dir().to_path_buf(),
             },
             other => Error::from(other),
-        })
+        })?;
+    // A run killed inside a commit leaves files its `meta.json` never came to name, among them
+    // delete files `<segment>.<opstamp>.del` of committed segments. This run starts from the
+    // same opstamp, so its own commit can want the very same name, and tantivy refuses to
+    // overwrite a file (`FileAlreadyExists`). tantivy only collects garbage after a commit:
+    // collect it now, holding the lock, before anything is written.
+    writer
+        .garbage_collect_files()
+        .wait()
+        .map_err(|e| index.explain_damage(e.into()))?;
+    Ok(writer)
 }
 
 fn read_manifest(index: &Index) -> Result<HashMap<String, ManifestEntry>> {

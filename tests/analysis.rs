@@ -237,7 +237,14 @@ fn reference_streams(analyzer: &Analyzer, text: &str) -> Streams {
     };
     let joined = words
         .windows(2)
-        .filter_map(|p| Some((p[0].joined_with(&p[1])?, p[0].start, p[1].end, p[0].position)))
+        .filter_map(|p| {
+            Some((
+                p[0].joined_with(&p[1])?,
+                p[0].start,
+                p[1].end,
+                p[0].position,
+            ))
+        })
         .collect();
     vec![
         of(&|w| w.exact.clone()),

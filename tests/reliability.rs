@@ -238,8 +238,7 @@ fn files_of_a_commit_killed_before_its_meta_do_not_block_the_next_run() {
         fs::copy(index.join(name), snapshot.join(name)).unwrap();
     }
     let managed = snapshot.join(".managed.json");
-    let mut registered: Vec<String> =
-        serde_json::from_slice(&fs::read(&managed).unwrap()).unwrap();
+    let mut registered: Vec<String> = serde_json::from_slice(&fs::read(&managed).unwrap()).unwrap();
     registered.extend(left_behind.iter().cloned());
     fs::write(&managed, serde_json::to_vec(&registered).unwrap()).unwrap();
     fs::remove_dir_all(&index).unwrap();

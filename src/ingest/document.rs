@@ -94,7 +94,8 @@ impl IndexDoc {
 
     /// Adds pre-tokenized text (tokens only, no text).
     pub(crate) fn add_tokens(&mut self, field: Field, tokens: Vec<Token>) {
-        self.values.push((field, DocValue::Tokens(Mutex::new(tokens))));
+        self.values
+            .push((field, DocValue::Tokens(Mutex::new(tokens))));
     }
 }
 

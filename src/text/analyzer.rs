@@ -230,13 +230,41 @@ impl Analyzer {
                         if let Some(prev) = sink.folded.checked_sub(1).map(|i| &out.folded[i]) {
                             let (from, prev_pos) = (prev.offset_from, prev.position);
                             let joined = [prev.text.as_str(), &*forms.folded];
-                            put(&mut out.joined, &mut sink.joined, &joined, from, end, prev_pos);
+                            put(
+                                &mut out.joined,
+                                &mut sink.joined,
+                                &joined,
+                                from,
+                                end,
+                                prev_pos,
+                            );
                         }
                     }
                     previous_syllable = forms.syllable;
-                    put(&mut out.exact, &mut sink.exact, &[&*forms.exact], start, end, pos);
-                    put(&mut out.folded, &mut sink.folded, &[&*forms.folded], start, end, pos);
-                    put(&mut out.english, &mut sink.english, &[&*forms.english], start, end, pos);
+                    put(
+                        &mut out.exact,
+                        &mut sink.exact,
+                        &[&*forms.exact],
+                        start,
+                        end,
+                        pos,
+                    );
+                    put(
+                        &mut out.folded,
+                        &mut sink.folded,
+                        &[&*forms.folded],
+                        start,
+                        end,
+                        pos,
+                    );
+                    put(
+                        &mut out.english,
+                        &mut sink.english,
+                        &[&*forms.english],
+                        start,
+                        end,
+                        pos,
+                    );
                 })
             });
         });

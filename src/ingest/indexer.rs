@@ -283,6 +283,8 @@ enum Processed {
     /// New documents for the file (passages then its manifest entry).
     Docs {
         key: String,
+        /// Whether the last commit holds documents of this source (its manifest has it).
+        replaces: bool,
         docs: Vec<IndexDoc>,
         passages: u64,
         bytes: u64,
@@ -451,6 +453,7 @@ impl DocBuilder<'_> {
         let docs = self.build(&key, raw_path, false, &text, None, manifest);
         Processed::Docs {
             key,
+            replaces: old.is_some(),
             passages: docs.len() as u64 - 1,
             docs,
             bytes: len,
@@ -737,12 +740,18 @@ fn apply(
     match processed {
         Processed::Docs {
             key,
+            replaces,
             docs,
             passages,
             bytes,
             encoding,
         } => {
-            writer.delete_term(Term::from_field_text(fields.path, &key));
+            // A source the last commit does not hold has nothing to delete (its documents and
+            // manifest entry always share a commit). Skipping the delete matters in a cold
+            // build: tantivy runs every queued delete term against every new segment.
+            if replaces {
+                writer.delete_term(Term::from_field_text(fields.path, &key));
+            }
             for doc in docs {
                 writer.add_document(doc)?;
             }
@@ -918,6 +927,7 @@ pub fn index_jsonl(
             entry,
         );
         let processed = Processed::Docs {
+            replaces: manifest.contains_key(&id),
             key: id,
             passages: docs.len() as u64 - 1,
             docs,

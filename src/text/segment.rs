@@ -32,11 +32,12 @@ pub struct Word<'a> {
     pub spaced_from_previous: bool,
 }
 
-/// Characters that split a UAX #29 word into parts.
+/// Characters that split a UAX #29 word into parts. U+0387 (Greek ano teleia) is there
+/// because NFD turns it into `·`: decomposed and composed text must split alike.
 fn is_inner_separator(c: char) -> bool {
     matches!(
         c,
-        '_' | '.' | ':' | ',' | '·' | '\u{FF0E}' | '\u{FF1A}' | '\u{FF0C}'
+        '_' | '.' | ':' | ',' | '·' | '\u{387}' | '\u{FF0E}' | '\u{FF1A}' | '\u{FF0C}'
     )
 }
 

@@ -229,7 +229,7 @@ impl Analyzer {
                     if previous_syllable && forms.syllable && word.spaced_from_previous {
                         if let Some(prev) = sink.folded.checked_sub(1).map(|i| &out.folded[i]) {
                             let (from, prev_pos) = (prev.offset_from, prev.position);
-                            let joined = [prev.text.as_str(), &*forms.folded];
+                            let joined = [prev.text.as_str(), forms.folded];
                             put(
                                 &mut out.joined,
                                 &mut sink.joined,
@@ -244,7 +244,7 @@ impl Analyzer {
                     put(
                         &mut out.exact,
                         &mut sink.exact,
-                        &[&*forms.exact],
+                        &[forms.exact],
                         start,
                         end,
                         pos,
@@ -252,7 +252,7 @@ impl Analyzer {
                     put(
                         &mut out.folded,
                         &mut sink.folded,
-                        &[&*forms.folded],
+                        &[forms.folded],
                         start,
                         end,
                         pos,
@@ -260,7 +260,7 @@ impl Analyzer {
                     put(
                         &mut out.english,
                         &mut sink.english,
-                        &[&*forms.english],
+                        &[forms.english],
                         start,
                         end,
                         pos,
@@ -278,9 +278,9 @@ impl Analyzer {
     fn word_forms(&self, raw: &str) -> Option<WordForms> {
         let (exact, folded, syllable) = analyze_word_text(raw)?;
         Some(WordForms {
-            english: self.english_form(&folded).into(),
-            exact: exact.into(),
-            folded: folded.into(),
+            english: self.english_form(&folded),
+            exact,
+            folded,
             syllable,
         })
     }

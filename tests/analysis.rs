@@ -6,7 +6,7 @@ mod shared_support;
 use std::collections::HashSet;
 
 use proptest::prelude::*;
-use timkiem::analysis::{Analyzer, FieldKind};
+use timkiem::analysis::{Analyzer, FieldKind, FieldTokens};
 use unicode_normalization::UnicodeNormalization;
 
 fn tokens(text: &str, field: FieldKind) -> Vec<String> {
@@ -206,4 +206,109 @@ proptest! {
         let doc_joined: Vec<String> = all.joined.iter().map(|t| t.text.clone()).collect();
         prop_assert_eq!(joined, doc_joined);
     }
+}
+
+/// Every token of every field, as (text, start, end, position).
+type Streams = Vec<Vec<(String, usize, usize, usize)>>;
+
+/// `field_tokens_into` (which remembers each word's forms per thread and reuses the tokens in
+/// `out`) as streams.
+fn document_streams(analyzer: &Analyzer, text: &str, out: &mut FieldTokens) -> Streams {
+    analyzer.field_tokens_into(text, out);
+    FieldKind::ALL
+        .iter()
+        .map(|&f| {
+            out.get(f)
+                .iter()
+                .map(|t| (t.text.clone(), t.offset_from, t.offset_to, t.position))
+                .collect()
+        })
+        .collect()
+}
+
+/// The same streams rebuilt from the query-side analysis, which remembers nothing.
+fn reference_streams(analyzer: &Analyzer, text: &str) -> Streams {
+    let words = analyzer.analyze(text);
+    let of = |form: &dyn Fn(&timkiem::analysis::AnalyzedWord) -> String| {
+        words
+            .iter()
+            .map(|w| (form(w), w.start, w.end, w.position))
+            .collect::<Vec<_>>()
+    };
+    let joined = words
+        .windows(2)
+        .filter_map(|p| {
+            Some((
+                p[0].joined_with(&p[1])?,
+                p[0].start,
+                p[1].end,
+                p[0].position,
+            ))
+        })
+        .collect();
+    vec![
+        of(&|w| w.exact.clone()),
+        of(&|w| w.folded.clone()),
+        joined,
+        of(&|w| analyzer.english_form(&w.folded)),
+    ]
+}
+
+/// One analyzer for every case, so the per-thread word memo carries forms from case to case.
+fn shared_analyzer() -> &'static Analyzer {
+    static ANALYZER: std::sync::OnceLock<Analyzer> = std::sync::OnceLock::new();
+    ANALYZER.get_or_init(Analyzer::default)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// The same words come back in new contexts (after punctuation, after a syllable, at the
+    /// start, NFD or not) and with `out` holding the previous text's tokens: any stale or
+    /// misplaced remembered form shows up against the uncached reference.
+    #[test]
+    fn remembered_forms_match_the_uncached_analysis(
+        texts in proptest::collection::vec(prop_oneof![vietnamese_text(), any::<String>()], 1..6)
+    ) {
+        let analyzer = shared_analyzer();
+        let mut out = FieldTokens::default();
+        for text in &texts {
+            prop_assert_eq!(document_streams(analyzer, text, &mut out), reference_streams(analyzer, text));
+            let nfd: String = text.nfd().collect();
+            prop_assert_eq!(document_streams(analyzer, &nfd, &mut out), reference_streams(analyzer, &nfd));
+        }
+    }
+}
+
+#[test]
+fn remembered_forms_survive_a_full_memo_and_a_change_of_analyzer() {
+    let british = Analyzer::default();
+    // No spelling variants: `defence` stays `defenc` in `english`, where the default unifies it
+    // with `defense`.
+    let plain = Analyzer::new(timkiem::text::spelling::Spelling::new([], [], 0));
+    let text = "Việt Nam’s defence, hoà bình; Hà_Nội";
+    let mut out = FieldTokens::default();
+    let check = |analyzer: &Analyzer, out: &mut FieldTokens| {
+        assert_eq!(
+            document_streams(analyzer, text, out),
+            reference_streams(analyzer, text)
+        );
+    };
+    check(&british, &mut out);
+    check(&plain, &mut out);
+    assert_ne!(
+        british.tokens("defence", FieldKind::English),
+        plain.tokens("defence", FieldKind::English),
+        "the two analyzers must differ for this test to mean anything"
+    );
+    check(&british, &mut out);
+    // Far more distinct words than the memo holds (it empties itself when full), then the
+    // first text again.
+    let many: String = (0..150_000u32).map(|i| format!("w{i:x}q ")).collect();
+    assert_eq!(
+        document_streams(&british, &many, &mut out),
+        reference_streams(&british, &many)
+    );
+    check(&british, &mut out);
+    check(&plain, &mut out);
 }

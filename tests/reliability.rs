@@ -190,6 +190,65 @@ fn sigkill_at_random_moments_leaves_a_consistent_index() {
     assert_same_as_clean(&index, &corpus.root, dir.path(), &format!("seed {seed}"));
 }
 
+/// A run killed inside tantivy's commit, after it wrote the delete files of the committed
+/// segments (`<segment>.<opstamp>.del`) but before `meta.json` names them, leaves those files
+/// behind. The next run starts from the same opstamp and, doing the same work, wants the same
+/// names for its own delete files: tantivy refused with `FileAlreadyExists` (seen after
+/// SIGKILLs with two indexing threads, whose more segments make that window longer).
+///
+/// Reproduced without timing: the index as the cold build left it, plus the delete files a
+/// complete update wrote, registered in `.managed.json` as tantivy registers every file before
+/// creating it — what a kill at that moment leaves.
+#[test]
+fn files_of_a_commit_killed_before_its_meta_do_not_block_the_next_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut corpus = Corpus::new(dir.path().join("corpus"), 120);
+    let index = dir.path().join("index");
+    // One commit per run: a run's commit opstamp is then where it started plus its
+    // operations, the same in both updates below.
+    let index_once = |root: &Path, context: &str| {
+        let out = run(index_cmd(root, &index).env("TIM_CHECKPOINT_BYTES", "1000000000"));
+        assert_eq!(code(&out), 0, "{context}: {}", stderr(&out));
+    };
+    let names = |dir: &Path| -> BTreeSet<String> {
+        fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    index_once(&corpus.root, "cold build");
+    let snapshot = dir.path().join("snapshot");
+    copy_dir(&index, &snapshot);
+
+    let mut rng = Rng::new(7);
+    corpus.mutate(&mut rng, 1, 2);
+    index_once(&corpus.root, "update");
+    let left_behind: Vec<String> = names(&index)
+        .difference(&names(&snapshot))
+        .filter(|name| name.ends_with(".del"))
+        .cloned()
+        .collect();
+    assert!(
+        !left_behind.is_empty(),
+        "the update deleted passages of committed segments, so it wrote delete files"
+    );
+
+    // The killed state: the cold build's files and meta.json, the update's delete files.
+    for name in &left_behind {
+        fs::copy(index.join(name), snapshot.join(name)).unwrap();
+    }
+    let managed = snapshot.join(".managed.json");
+    let mut registered: Vec<String> = serde_json::from_slice(&fs::read(&managed).unwrap()).unwrap();
+    registered.extend(left_behind.iter().cloned());
+    fs::write(&managed, serde_json::to_vec(&registered).unwrap()).unwrap();
+    fs::remove_dir_all(&index).unwrap();
+    copy_dir(&snapshot, &index);
+    check_after_kill(&index, &unique_token(0, 0), "killed state");
+
+    index_once(&corpus.root, "the update again");
+    assert_same_as_clean(&index, &corpus.root, dir.path(), "after the update again");
+}
+
 /// Runs `tim index` with `TIM_FAULT=point` and checks that it aborted there and left a
 /// consistent index; returns what the index holds afterwards.
 fn abort_at(corpus: &Corpus, index: &Path, point: &str, context: &str) -> Option<Contents> {

@@ -223,17 +223,34 @@ fn open_for_writing(index_dir: &Path, opts: &IndexOptions) -> Result<(Index, Ind
     Ok((index, writer))
 }
 
+/// tantivy indexing threads (postings from our tokens). One was the build's bottleneck while
+/// the analysis workers waited; a second is ~1.3× faster on 2 cores, a third no better. They
+/// share the memory budget.
+fn writer_threads(opts: &IndexOptions) -> usize {
+    opts.threads.clamp(1, 2)
+}
+
 fn take_writer(index: &Index, opts: &IndexOptions) -> Result<IndexWriter> {
-    // Analysis runs on our own threads; one tantivy thread builds postings from its output.
-    index
+    let threads = writer_threads(opts);
+    let writer = index
         .tantivy()
-        .writer_with_num_threads(1, opts.writer_memory.max(15 << 20))
+        .writer_with_num_threads(threads, opts.writer_memory.max(threads * (15 << 20)))
         .map_err(|e| match e {
             tantivy::TantivyError::LockFailure(..) => Error::IndexLocked {
                 path: index.dir().to_path_buf(),
             },
             other => Error::from(other),
-        })
+        })?;
+    // A run killed inside a commit leaves files its `meta.json` never came to name, among them
+    // delete files `<segment>.<opstamp>.del` of committed segments. This run starts from the
+    // same opstamp, so its own commit can want the very same name, and tantivy refuses to
+    // overwrite a file (`FileAlreadyExists`). tantivy only collects garbage after a commit:
+    // collect it now, holding the lock, before anything is written.
+    writer
+        .garbage_collect_files()
+        .wait()
+        .map_err(|e| index.explain_damage(e.into()))?;
+    Ok(writer)
 }
 
 fn read_manifest(index: &Index) -> Result<HashMap<String, ManifestEntry>> {
@@ -266,6 +283,8 @@ enum Processed {
     /// New documents for the file (passages then its manifest entry).
     Docs {
         key: String,
+        /// Whether the last commit holds documents of this source (its manifest has it).
+        replaces: bool,
         docs: Vec<IndexDoc>,
         passages: u64,
         bytes: u64,
@@ -310,7 +329,6 @@ impl DocBuilder<'_> {
         let f = self.fields;
         let title = title.or_else(|| title_span(text).map(|(s, e)| &text[s..e]));
         let title_tokens = title.map(|t| self.analyzer.field_tokens(t));
-        let mut tokens = FieldTokens::default();
         let mut docs = Vec::new();
         for passage in split_passages(text, &self.passages) {
             let body = &text[passage.start..passage.end];
@@ -322,10 +340,17 @@ impl DocBuilder<'_> {
             doc.add_u64(f.byte_end, passage.end as u64);
             doc.add_u64(f.line, u64::from(passage.line_start));
             doc.add_text(f.text, body);
-            self.analyzer.field_tokens_into(body, &mut tokens);
-            for kind in FieldKind::ALL {
-                doc.add_tokens(f.body_field(kind), tokens.get(kind).to_vec());
-            }
+            // Fresh vectors, moved into the document: tantivy takes ownership of the tokens.
+            let FieldTokens {
+                exact,
+                folded,
+                joined,
+                english,
+            } = self.analyzer.field_tokens(body);
+            doc.add_tokens(f.body_field(FieldKind::Exact), exact);
+            doc.add_tokens(f.body_field(FieldKind::Folded), folded);
+            doc.add_tokens(f.body_field(FieldKind::Joined), joined);
+            doc.add_tokens(f.body_field(FieldKind::English), english);
             if let Some(t) = &title_tokens {
                 doc.add_tokens(f.title[0], t.get(FieldKind::Exact).to_vec());
                 doc.add_tokens(f.title[1], t.get(FieldKind::Folded).to_vec());
@@ -428,6 +453,7 @@ impl DocBuilder<'_> {
         let docs = self.build(&key, raw_path, false, &text, None, manifest);
         Processed::Docs {
             key,
+            replaces: old.is_some(),
             passages: docs.len() as u64 - 1,
             docs,
             bytes: len,
@@ -714,12 +740,18 @@ fn apply(
     match processed {
         Processed::Docs {
             key,
+            replaces,
             docs,
             passages,
             bytes,
             encoding,
         } => {
-            writer.delete_term(Term::from_field_text(fields.path, &key));
+            // A source the last commit does not hold has nothing to delete (its documents and
+            // manifest entry always share a commit). Skipping the delete matters in a cold
+            // build: tantivy runs every queued delete term against every new segment.
+            if replaces {
+                writer.delete_term(Term::from_field_text(fields.path, &key));
+            }
             for doc in docs {
                 writer.add_document(doc)?;
             }
@@ -895,6 +927,7 @@ pub fn index_jsonl(
             entry,
         );
         let processed = Processed::Docs {
+            replaces: manifest.contains_key(&id),
             key: id,
             passages: docs.len() as u64 - 1,
             docs,

@@ -13,6 +13,7 @@
 //! code ([`Analyzer::analyze`] for queries, [`Analyzer::field_tokens`] for documents), so a
 //! query can only miss a document for reasons of meaning, never of analysis.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use tantivy::tokenizer::Token;
@@ -22,6 +23,7 @@ use super::normalize::normalize_word;
 use super::segment::{for_each_word, Word};
 use super::spelling::Spelling;
 use super::syllable::is_folded_syllable;
+use super::word_cache::{with_thread_cache, WordForms};
 
 /// The four analysed fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -141,6 +143,8 @@ pub struct Analyzer {
 }
 
 struct Inner {
+    /// Identifies this analyzer's forms in the per-thread word memo (clones share it).
+    id: u64,
     spelling: Spelling,
     stemmer: frostem::Stemmer,
 }
@@ -156,8 +160,10 @@ impl std::fmt::Debug for Analyzer {
 impl Analyzer {
     /// An analyzer that unifies English spellings with `spelling`.
     pub fn new(spelling: Spelling) -> Self {
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         Analyzer {
             inner: Arc::new(Inner {
+                id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
                 spelling,
                 stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
             }),
@@ -201,50 +207,82 @@ impl Analyzer {
         out
     }
 
-    /// Like [`Analyzer::field_tokens`], appending to existing vectors (cleared first).
+    /// Like [`Analyzer::field_tokens`], into existing vectors: their old tokens are replaced,
+    /// and reused (with their text buffers) so that a caller analysing many texts with the
+    /// same `out` hardly allocates.
     pub fn field_tokens_into(&self, text: &str, out: &mut FieldTokens) {
-        out.exact.clear();
-        out.folded.clear();
-        out.joined.clear();
-        out.english.clear();
+        let mut sink = TokenSink::default();
         // Whether the previous word is a syllable; its folded form, start and position are
         // those of the last `folded` token, so no word's forms are copied to remember them.
         let mut previous_syllable = false;
         let mut position = 0;
-        for_each_word(text, |word| {
-            let Some(analyzed) = analyze_word(word, position) else {
-                return;
-            };
-            position += 1;
-            let token = |text: String, from: usize, to: usize, position: usize| Token {
-                offset_from: from,
-                offset_to: to,
-                position,
-                text,
-                position_length: 1,
-            };
-            // The same rule as `AnalyzedWord::joined_with`, which the query side uses.
-            if previous_syllable && analyzed.syllable && analyzed.spaced_from_previous {
-                if let Some(prev) = out.folded.last() {
-                    let joined = [prev.text.as_str(), analyzed.folded.as_str()].concat();
-                    let (from, pos) = (prev.offset_from, prev.position);
-                    out.joined.push(token(joined, from, analyzed.end, pos));
-                }
-            }
-            previous_syllable = analyzed.syllable;
-            let AnalyzedWord {
-                start,
-                end,
-                position: pos,
-                exact,
-                folded,
-                ..
-            } = analyzed;
-            out.english
-                .push(token(self.english_form(&folded), start, end, pos));
-            out.exact.push(token(exact, start, end, pos));
-            out.folded.push(token(folded, start, end, pos));
+        with_thread_cache(self.inner.id, |cache| {
+            for_each_word(text, |word| {
+                let compute = |raw: &str| self.word_forms(raw);
+                cache.with_forms(word.text, compute, |forms| {
+                    let Some(forms) = forms else {
+                        return;
+                    };
+                    let (start, end, pos) = (word.start, word.end, position);
+                    position += 1;
+                    // The same rule as `AnalyzedWord::joined_with`, which the query side uses.
+                    if previous_syllable && forms.syllable && word.spaced_from_previous {
+                        if let Some(prev) = sink.folded.checked_sub(1).map(|i| &out.folded[i]) {
+                            let (from, prev_pos) = (prev.offset_from, prev.position);
+                            let joined = [prev.text.as_str(), forms.folded];
+                            put(
+                                &mut out.joined,
+                                &mut sink.joined,
+                                &joined,
+                                from,
+                                end,
+                                prev_pos,
+                            );
+                        }
+                    }
+                    previous_syllable = forms.syllable;
+                    put(
+                        &mut out.exact,
+                        &mut sink.exact,
+                        &[forms.exact],
+                        start,
+                        end,
+                        pos,
+                    );
+                    put(
+                        &mut out.folded,
+                        &mut sink.folded,
+                        &[forms.folded],
+                        start,
+                        end,
+                        pos,
+                    );
+                    put(
+                        &mut out.english,
+                        &mut sink.english,
+                        &[forms.english],
+                        start,
+                        end,
+                        pos,
+                    );
+                })
+            });
         });
+        out.exact.truncate(sink.exact);
+        out.folded.truncate(sink.folded);
+        out.joined.truncate(sink.joined);
+        out.english.truncate(sink.english);
+    }
+
+    /// The context-free forms of one word (what the per-thread memo remembers).
+    fn word_forms(&self, raw: &str) -> Option<WordForms> {
+        let (exact, folded, syllable) = analyze_word_text(raw)?;
+        Some(WordForms {
+            english: self.english_form(&folded),
+            exact,
+            folded,
+            syllable,
+        })
     }
 
     /// Tokens of one field for `text` (what the field's tantivy tokenizer produces).
@@ -260,10 +298,66 @@ impl Default for Analyzer {
     }
 }
 
+/// How many tokens of each field [`Analyzer::field_tokens_into`] has written so far.
+#[derive(Default)]
+struct TokenSink {
+    exact: usize,
+    folded: usize,
+    joined: usize,
+    english: usize,
+}
+
+/// Writes token number `*n` of `tokens` (the concatenation of `parts`), reusing the token and
+/// its text buffer already there, if any.
+fn put(
+    tokens: &mut Vec<Token>,
+    n: &mut usize,
+    parts: &[&str],
+    from: usize,
+    to: usize,
+    position: usize,
+) {
+    if let Some(token) = tokens.get_mut(*n) {
+        token.text.clear();
+        token.offset_from = from;
+        token.offset_to = to;
+        token.position = position;
+        token.position_length = 1;
+    } else {
+        tokens.push(Token {
+            offset_from: from,
+            offset_to: to,
+            position,
+            text: String::with_capacity(parts.iter().map(|p| p.len()).sum()),
+            position_length: 1,
+        });
+    }
+    let text = &mut tokens[*n].text;
+    for part in parts {
+        text.push_str(part);
+    }
+    *n += 1;
+}
+
 /// Analyses one word; `None` for a word that folds to nothing (a lone combining mark).
 fn analyze_word(word: Word<'_>, position: usize) -> Option<AnalyzedWord> {
-    let mut exact = String::with_capacity(word.text.len());
-    normalize_word(word.text, &mut exact);
+    let (exact, folded, syllable) = analyze_word_text(word.text)?;
+    Some(AnalyzedWord {
+        start: word.start,
+        end: word.end,
+        position,
+        syllable,
+        exact,
+        folded,
+        spaced_from_previous: word.spaced_from_previous,
+    })
+}
+
+/// The exact form, folded form and syllable flag of one word as written; `None` for a word
+/// that folds to nothing.
+fn analyze_word_text(text: &str) -> Option<(String, String, bool)> {
+    let mut exact = String::with_capacity(text.len());
+    normalize_word(text, &mut exact);
     let folded = if exact.is_ascii() {
         exact.clone()
     } else {
@@ -274,15 +368,8 @@ fn analyze_word(word: Word<'_>, position: usize) -> Option<AnalyzedWord> {
     if folded.is_empty() || exact.is_empty() {
         return None;
     }
-    Some(AnalyzedWord {
-        start: word.start,
-        end: word.end,
-        position,
-        syllable: is_folded_syllable(&folded),
-        exact,
-        folded,
-        spaced_from_previous: word.spaced_from_previous,
-    })
+    let syllable = is_folded_syllable(&folded);
+    Some((exact, folded, syllable))
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ pub mod spelling;
 pub mod syllable;
 pub mod tokenizers;
 pub mod tone;
+mod word_cache;
 
 /// Removes every diacritic from `text` and maps `đ` to `d`, keeping case, spacing and
 /// punctuation: how people type Vietnamese without accents (used to evaluate such queries).

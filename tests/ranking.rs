@@ -121,3 +121,47 @@ fn pair_context_decides_between_forms() {
     assert_eq!(searcher.restore("ban").unwrap().forms, ["bạn"]);
     assert_eq!(searcher.restore("cai ban").unwrap().forms, ["cái", "bàn"]);
 }
+
+#[test]
+fn words_near_each_other_outrank_the_same_words_apart() {
+    // The same words and the same length; only the distance between `nonlinear` and
+    // `elements` differs (2 positions apart vs 10), and the far file sorts first by name.
+    let files = [
+        (
+            "a_far.txt",
+            "nonlinear circuits were studied by many groups over the years with passive elements",
+        ),
+        (
+            "b_near.txt",
+            "nonlinear passive elements were studied by many groups over the years with circuits",
+        ),
+        ("c.txt", "linear circuits and passive networks"),
+        ("d.txt", "the years of study by many groups"),
+    ];
+    let (_dir, searcher) = searcher_over(&files);
+    let hits = searcher.search("nonlinear elements", 10).unwrap();
+    assert_eq!(hits[0].path, "b_near.txt", "{hits:?}");
+    assert!(hits[0].score > hits[1].score, "{hits:?}");
+    // `--explain` names the signal.
+    let explained = searcher
+        .explain("nonlinear elements", &hits[0], &SearchOptions::default())
+        .unwrap();
+    assert!(
+        explained.contains("near \"elements\" (within 4)"),
+        "{explained}"
+    );
+}
+
+#[test]
+fn a_name_weighs_more_than_one_syllable() {
+    // `Viking` (not a Vietnamese syllable) and `dứt` (one syllable) are equally rare and in
+    // files of equal length; the name's file would lose the tie on its path.
+    let files = [
+        ("a_syllable.txt", "quân đội dứt khoát rút về"),
+        ("b_name.txt", "quân đội Viking đã rút về"),
+        ("c.txt", "quân đội rút về phía nam"),
+        ("d.txt", "quân đội tiến lên phía bắc"),
+    ];
+    let (_dir, searcher) = searcher_over(&files);
+    assert_eq!(first_path(&searcher, "Viking dứt"), "b_name.txt");
+}

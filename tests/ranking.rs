@@ -165,3 +165,28 @@ fn a_name_weighs_more_than_one_syllable() {
     let (_dir, searcher) = searcher_over(&files);
     assert_eq!(first_path(&searcher, "Viking dứt"), "b_name.txt");
 }
+
+#[test]
+fn a_rare_form_is_restored_when_its_pair_is_known() {
+    // Six forms of `ba`; `bã` is the rarest (one file), but `bã mía` is a known pair. A model
+    // that only kept the five most frequent forms would never consider it.
+    let mut files = vec![(
+        "mia.txt".to_string(),
+        "Nhà máy ép bã mía làm giấy.".to_string(),
+    )];
+    for (i, form) in ["ba", "bá", "bà", "bả", "bạ"].iter().enumerate() {
+        for copy in 0..2 {
+            files.push((
+                format!("f{i}_{copy}.txt"),
+                format!("Câu chuyện {copy} kể về chữ {form} trong làng."),
+            ));
+        }
+    }
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let (_dir, searcher) = searcher_over(&files);
+    let restored = searcher.restore("ba mia").unwrap();
+    assert_eq!(restored.forms, ["bã", "mía"]);
+}

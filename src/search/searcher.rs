@@ -7,7 +7,10 @@
 //!   finds `Việt Nam`;
 //! - each pair of adjacent query syllables is looked up, concatenated, in `joined` and
 //!   `folded`, so `Viet Nam` finds `Vietnam` and adjacent syllables outrank scattered ones;
-//!   other adjacent word pairs add a phrase bonus;
+//!   other adjacent word pairs add a proximity bonus ([`super::proximity`]) when they occur
+//!   near each other;
+//! - a word that is not a Vietnamese syllable (a name, a number, English) weighs
+//!   `non_syllable` syllables;
 //! - a passage matching more query words simply collects more clauses.
 //!
 //! A quoted phrase must match (as a phrase on `exact` or `folded`, or as its joined form);

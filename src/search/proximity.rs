@@ -188,7 +188,12 @@ impl Pairs {
                 self.freq = 0.0;
                 return TERMINATED;
             }
-            let other = self.second.seek(doc);
+            // `seek` only moves forward (tantivy asserts it in debug builds).
+            let other = if self.second.doc() < doc {
+                self.second.seek(doc)
+            } else {
+                self.second.doc()
+            };
             if other != doc {
                 doc = self.first.seek(other);
                 continue;

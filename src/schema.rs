@@ -80,6 +80,10 @@ pub struct Ranking {
     /// (1 = adjacent only).
     #[serde(default = "default_window")]
     pub window: u32,
+    /// Weight of the bonus for passages holding more of the query's distinct words (see
+    /// [`crate::search::coordination`]); 0 = none.
+    #[serde(default)]
+    pub coordination: f32,
     /// Weight of a match of a word's restored accented form (for a word typed without
     /// diacritics), on top of its folded match.
     #[serde(default = "default_restored")]
@@ -201,6 +205,7 @@ impl SchemaConfig {
             r.title,
             r.non_syllable,
             r.phrase,
+            r.coordination,
             r.k1,
             r.restored,
         ];

@@ -190,3 +190,58 @@ fn a_rare_form_is_restored_when_its_pair_is_known() {
     let restored = searcher.restore("ba mia").unwrap();
     assert_eq!(restored.forms, ["bã", "mía"]);
 }
+
+/// Indexes `files` with the default schema changed by `edit` (from, to).
+fn searcher_with_schema(
+    files: &[(&str, &str)],
+    edit: (&str, &str),
+) -> (tempfile::TempDir, Searcher) {
+    let corpus = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(corpus.path().join(name), text).unwrap();
+    }
+    let text = timkiem::schema::DEFAULT_SCHEMA_TOML.replace(edit.0, edit.1);
+    assert_ne!(text, timkiem::schema::DEFAULT_SCHEMA_TOML, "{edit:?}");
+    let schema = timkiem::schema::SchemaConfig::parse(&text, "test").unwrap();
+    let index_dir = corpus.path().join(".tim");
+    let options = IndexOptions {
+        schema: Some(schema),
+        ..IndexOptions::default()
+    };
+    index_directory(corpus.path(), &index_dir, &options, &mut NoProgress).unwrap();
+    let searcher = Searcher::open(&index_dir).unwrap();
+    (corpus, searcher)
+}
+
+#[test]
+fn coordination_rewards_passages_holding_more_query_words() {
+    // `a` repeats two of the query's words; `b` holds all three once. Same length.
+    let files = [
+        (
+            "a.txt",
+            "alpha beta report alpha beta report alpha beta report on it",
+        ),
+        (
+            "b.txt",
+            "alpha report beta report gamma report on it and more of it",
+        ),
+        ("c.txt", "gamma rays and delta rays from the report"),
+        ("d.txt", "alpha particles and beta decay in the report"),
+        ("e.txt", "gamma function values"),
+    ];
+    let query = "alpha beta gamma";
+    let (_plain, searcher) =
+        searcher_with_schema(&files, ("window = 4", "window = 4\ncoordination = 0.0"));
+    assert_eq!(searcher.search(query, 10).unwrap()[0].path, "a.txt");
+    let (_coord, searcher) =
+        searcher_with_schema(&files, ("window = 4", "window = 4\ncoordination = 3.0"));
+    let hits = searcher.search(query, 10).unwrap();
+    assert_eq!(hits[0].path, "b.txt", "{hits:?}");
+    let explained = searcher
+        .explain(query, &hits[0], &SearchOptions::default())
+        .unwrap();
+    assert!(
+        explained.contains("coordination: 3 of 3 query words"),
+        "{explained}"
+    );
+}

@@ -17,6 +17,7 @@
 //! are pure functions of their inputs.
 
 pub mod bm25;
+pub mod coordination;
 pub mod eval;
 pub mod proximity;
 pub mod query;

@@ -28,6 +28,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use super::bm25::{Bm25Params, Bm25TermQuery, PassageStats};
+use super::coordination::CoordinationQuery;
 use super::proximity::ProximityQuery;
 use super::query::{parse_query, plain_words, ParsedQuery, Term as QueryTerm};
 use super::restore::{suggestion, Restorer};
@@ -423,6 +424,18 @@ impl Searcher {
             if let Some(q) = self.pair_query(&pair[0], &pair[1], ranking, &mut terms) {
                 clauses.push((Occur::Should, q));
             }
+        }
+        if ranking.coordination > 0.0 && words.len() > 1 {
+            let field = self.index.fields().body_field(FieldKind::English);
+            let words = words
+                .iter()
+                .map(|w| self.term(field, &analyzer.english_form(&w.folded)))
+                .collect();
+            let q = CoordinationQuery::new(words);
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(q), ranking.coordination)),
+            ));
         }
         if clauses.is_empty() {
             return None;

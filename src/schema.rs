@@ -69,8 +69,21 @@ pub struct Ranking {
     pub english: f32,
     /// Weight of matches in the file's title.
     pub title: f32,
-    /// Weight of the bonus for query words found next to each other.
+    /// Weight of a query word that is not a Vietnamese syllable (a name, number, English or
+    /// foreign word), relative to a syllable's.
+    #[serde(default = "default_non_syllable")]
+    pub non_syllable: f32,
+    /// Weight of the bonus for two consecutive query words found near each other (see
+    /// [`crate::search::proximity`]).
     pub phrase: f32,
+    /// How many positions apart two consecutive query words may be for the `phrase` bonus
+    /// (1 = adjacent only).
+    #[serde(default = "default_window")]
+    pub window: u32,
+    /// Weight of the bonus for passages holding more of the query's distinct words (see
+    /// [`crate::search::coordination`]); 0 = none.
+    #[serde(default)]
+    pub coordination: f32,
     /// Weight of a match of a word's restored accented form (for a word typed without
     /// diacritics), on top of its folded match.
     #[serde(default = "default_restored")]
@@ -85,6 +98,14 @@ pub struct Ranking {
 
 fn default_restored() -> f32 {
     1.0
+}
+
+fn default_non_syllable() -> f32 {
+    1.0
+}
+
+fn default_window() -> u32 {
+    1
 }
 
 fn default_k1() -> f32 {
@@ -177,13 +198,25 @@ impl SchemaConfig {
         }
         let r = &self.ranking;
         let weights = [
-            r.exact, r.joined, r.folded, r.english, r.title, r.phrase, r.k1, r.restored,
+            r.exact,
+            r.joined,
+            r.folded,
+            r.english,
+            r.title,
+            r.non_syllable,
+            r.phrase,
+            r.coordination,
+            r.k1,
+            r.restored,
         ];
         if weights.iter().any(|w| !w.is_finite() || *w < 0.0) {
             return fail("ranking weights must be finite and not negative".into());
         }
         if !(0.0..=1.0).contains(&r.b) {
             return fail("ranking.b must be between 0 and 1".into());
+        }
+        if !(1..=64).contains(&r.window) {
+            return fail("ranking.window must be between 1 and 64".into());
         }
         if self.snippet.max_chars == 0 {
             return fail("snippet.max_chars must be positive".into());
@@ -349,6 +382,14 @@ mod tests {
             "the default schema sets exact = 1.6"
         );
         assert!(SchemaConfig::parse(&negative, "z").is_err());
+        // A proximity window of 0 positions could never match.
+        let no_window = DEFAULT_SCHEMA_TOML.replace("window = 4", "window = 0");
+        assert_ne!(
+            no_window, DEFAULT_SCHEMA_TOML,
+            "the default sets window = 4"
+        );
+        let err = SchemaConfig::parse(&no_window, "w").unwrap_err();
+        assert!(err.to_string().contains("window"), "{err}");
     }
 
     #[test]

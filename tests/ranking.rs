@@ -121,3 +121,127 @@ fn pair_context_decides_between_forms() {
     assert_eq!(searcher.restore("ban").unwrap().forms, ["bạn"]);
     assert_eq!(searcher.restore("cai ban").unwrap().forms, ["cái", "bàn"]);
 }
+
+#[test]
+fn words_near_each_other_outrank_the_same_words_apart() {
+    // The same words and the same length; only the distance between `nonlinear` and
+    // `elements` differs (2 positions apart vs 10), and the far file sorts first by name.
+    let files = [
+        (
+            "a_far.txt",
+            "nonlinear circuits were studied by many groups over the years with passive elements",
+        ),
+        (
+            "b_near.txt",
+            "nonlinear passive elements were studied by many groups over the years with circuits",
+        ),
+        ("c.txt", "linear circuits and passive networks"),
+        ("d.txt", "the years of study by many groups"),
+    ];
+    let (_dir, searcher) = searcher_over(&files);
+    let hits = searcher.search("nonlinear elements", 10).unwrap();
+    assert_eq!(hits[0].path, "b_near.txt", "{hits:?}");
+    assert!(hits[0].score > hits[1].score, "{hits:?}");
+    // `--explain` names the signal.
+    let explained = searcher
+        .explain("nonlinear elements", &hits[0], &SearchOptions::default())
+        .unwrap();
+    assert!(
+        explained.contains("near \"elements\" (within 4)"),
+        "{explained}"
+    );
+}
+
+#[test]
+fn a_name_weighs_more_than_one_syllable() {
+    // `Viking` (not a Vietnamese syllable) and `dứt` (one syllable) are equally rare and in
+    // files of equal length; the name's file would lose the tie on its path.
+    let files = [
+        ("a_syllable.txt", "quân đội dứt khoát rút về"),
+        ("b_name.txt", "quân đội Viking đã rút về"),
+        ("c.txt", "quân đội rút về phía nam"),
+        ("d.txt", "quân đội tiến lên phía bắc"),
+    ];
+    let (_dir, searcher) = searcher_over(&files);
+    assert_eq!(first_path(&searcher, "Viking dứt"), "b_name.txt");
+}
+
+#[test]
+fn a_rare_form_is_restored_when_its_pair_is_known() {
+    // Six forms of `ba`; `bã` is the rarest (one file), but `bã mía` is a known pair. A model
+    // that only kept the five most frequent forms would never consider it.
+    let mut files = vec![(
+        "mia.txt".to_string(),
+        "Nhà máy ép bã mía làm giấy.".to_string(),
+    )];
+    for (i, form) in ["ba", "bá", "bà", "bả", "bạ"].iter().enumerate() {
+        for copy in 0..2 {
+            files.push((
+                format!("f{i}_{copy}.txt"),
+                format!("Câu chuyện {copy} kể về chữ {form} trong làng."),
+            ));
+        }
+    }
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let (_dir, searcher) = searcher_over(&files);
+    let restored = searcher.restore("ba mia").unwrap();
+    assert_eq!(restored.forms, ["bã", "mía"]);
+}
+
+/// Indexes `files` with the default schema changed by `edit` (from, to).
+fn searcher_with_schema(
+    files: &[(&str, &str)],
+    edit: (&str, &str),
+) -> (tempfile::TempDir, Searcher) {
+    let corpus = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(corpus.path().join(name), text).unwrap();
+    }
+    let text = timkiem::schema::DEFAULT_SCHEMA_TOML.replace(edit.0, edit.1);
+    assert_ne!(text, timkiem::schema::DEFAULT_SCHEMA_TOML, "{edit:?}");
+    let schema = timkiem::schema::SchemaConfig::parse(&text, "test").unwrap();
+    let index_dir = corpus.path().join(".tim");
+    let options = IndexOptions {
+        schema: Some(schema),
+        ..IndexOptions::default()
+    };
+    index_directory(corpus.path(), &index_dir, &options, &mut NoProgress).unwrap();
+    let searcher = Searcher::open(&index_dir).unwrap();
+    (corpus, searcher)
+}
+
+#[test]
+fn coordination_rewards_passages_holding_more_query_words() {
+    // `a` repeats two of the query's words; `b` holds all three once. Same length.
+    let files = [
+        (
+            "a.txt",
+            "alpha beta report alpha beta report alpha beta report on it",
+        ),
+        (
+            "b.txt",
+            "alpha report beta report gamma report on it and more of it",
+        ),
+        ("c.txt", "gamma rays and delta rays from the report"),
+        ("d.txt", "alpha particles and beta decay in the report"),
+        ("e.txt", "gamma function values"),
+    ];
+    let query = "alpha beta gamma";
+    // The default schema has it off: the repeated words win.
+    let (_plain, searcher) = searcher_over(&files);
+    assert_eq!(searcher.search(query, 10).unwrap()[0].path, "a.txt");
+    let (_coord, searcher) =
+        searcher_with_schema(&files, ("coordination = 0.0", "coordination = 3.0"));
+    let hits = searcher.search(query, 10).unwrap();
+    assert_eq!(hits[0].path, "b.txt", "{hits:?}");
+    let explained = searcher
+        .explain(query, &hits[0], &SearchOptions::default())
+        .unwrap();
+    assert!(
+        explained.contains("coordination: 3 of 3 query words"),
+        "{explained}"
+    );
+}

@@ -75,7 +75,7 @@ impl Bm25TermQuery {
 }
 
 /// `log(1 + (N - n + 0.5) / (n + 0.5))`, as Lucene and tantivy compute it.
-fn idf(doc_freq: u64, docs: u64) -> f32 {
+pub(crate) fn idf(doc_freq: u64, docs: u64) -> f32 {
     let n = doc_freq.min(docs) as f32;
     (1.0 + (docs as f32 - n + 0.5) / (n + 0.5)).ln()
 }

@@ -17,7 +17,9 @@
 //! are pure functions of their inputs.
 
 pub mod bm25;
+pub mod coordination;
 pub mod eval;
+pub mod proximity;
 pub mod query;
 pub mod restore;
 pub mod searcher;

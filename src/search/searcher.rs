@@ -7,7 +7,10 @@
 //!   finds `Việt Nam`;
 //! - each pair of adjacent query syllables is looked up, concatenated, in `joined` and
 //!   `folded`, so `Viet Nam` finds `Vietnam` and adjacent syllables outrank scattered ones;
-//!   other adjacent word pairs add a phrase bonus;
+//!   other adjacent word pairs add a proximity bonus ([`super::proximity`]) when they occur
+//!   near each other;
+//! - a word that is not a Vietnamese syllable (a name, a number, English) weighs
+//!   `non_syllable` syllables;
 //! - a passage matching more query words simply collects more clauses.
 //!
 //! A quoted phrase must match (as a phrase on `exact` or `folded`, or as its joined form);
@@ -25,6 +28,8 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use super::bm25::{Bm25Params, Bm25TermQuery, PassageStats};
+use super::coordination::CoordinationQuery;
+use super::proximity::ProximityQuery;
 use super::query::{parse_query, plain_words, ParsedQuery, Term as QueryTerm};
 use super::restore::{suggestion, Restorer};
 use super::snippet::make_snippet;
@@ -420,6 +425,18 @@ impl Searcher {
                 clauses.push((Occur::Should, q));
             }
         }
+        if ranking.coordination > 0.0 && words.len() > 1 {
+            let field = self.index.fields().body_field(FieldKind::English);
+            let words = words
+                .iter()
+                .map(|w| self.term(field, &analyzer.english_form(&w.folded)))
+                .collect();
+            let q = CoordinationQuery::new(words);
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(q), ranking.coordination)),
+            ));
+        }
         if clauses.is_empty() {
             return None;
         }
@@ -465,10 +482,17 @@ impl Searcher {
         terms.exact.insert(w.exact.clone());
         terms.folded.insert(w.folded.clone());
         terms.english.insert(english);
-        Box::new(BooleanQuery::new(clauses))
+        let word = Box::new(BooleanQuery::new(clauses));
+        if !w.syllable && r.non_syllable != 1.0 {
+            // A name, number or foreign word is a concept on its own, where a syllable is
+            // usually half of one (`chấm dứt` collects two words' clauses and a joined one).
+            return Box::new(BoostQuery::new(word, r.non_syllable));
+        }
+        word
     }
 
-    /// The adjacency clause of two consecutive query words.
+    /// The adjacency clause of two consecutive query words: their joined form when both are
+    /// syllables, otherwise the proximity bonus (see [`super::proximity`]).
     fn pair_query(
         &self,
         a: &AnalyzedWord,
@@ -492,12 +516,16 @@ impl Searcher {
         if r.phrase <= 0.0 {
             return None;
         }
+        // Near, not only adjacent, and scored by the commoner word (`networks of` adds
+        // nothing): see `super::proximity`.
         let field = f.body_field(FieldKind::Folded);
-        let phrase = PhraseQuery::new(vec![
+        let near = ProximityQuery::new(
             self.term(field, &a.folded),
             self.term(field, &b.folded),
-        ]);
-        Some(Box::new(BoostQuery::new(Box::new(phrase), r.phrase)))
+            r.window,
+            Bm25Params { k1: r.k1, b: r.b },
+        );
+        Some(Box::new(BoostQuery::new(Box::new(near), r.phrase)))
     }
 
     /// A query term (a quoted phrase, or one alternative of an OR group).

@@ -18,6 +18,7 @@
 
 pub mod bm25;
 pub mod eval;
+pub mod prune;
 pub mod query;
 pub mod restore;
 pub mod searcher;

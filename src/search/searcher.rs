@@ -18,13 +18,12 @@ use std::sync::{Arc, Mutex};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use tantivy::collector::TopDocs;
-use tantivy::query::{
-    BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery, TermSetQuery,
-};
+use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery, TermSetQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use super::bm25::{Bm25Params, Bm25TermQuery, PassageStats};
+use super::prune::{Boost, PrunedQuery};
 use super::query::{parse_query, plain_words, ParsedQuery, Term as QueryTerm};
 use super::restore::{suggestion, Restorer};
 use super::snippet::make_snippet;
@@ -76,6 +75,10 @@ pub struct SearchOptions {
     /// Restore the accents of words typed without diacritics, from the index's own
     /// statistics, and rank passages with the restored forms higher.
     pub restore: bool,
+    /// Skip the passages that provably cannot reach the top `limit` (max-score pruning, see
+    /// [`super::prune`]). The hits and scores are the same either way; off scores every
+    /// passage that matches a query word, which is only useful to check that claim.
+    pub prune: bool,
 }
 
 impl SearchOptions {
@@ -94,6 +97,7 @@ impl Default for SearchOptions {
             plain: false,
             snippets: true,
             restore: true,
+            prune: true,
         }
     }
 }
@@ -213,6 +217,9 @@ impl Searcher {
                 (Occur::Must, query),
                 (Occur::Must, filter),
             ]));
+        }
+        if opts.prune {
+            query = Box::new(PrunedQuery::new(query));
         }
         // A margin past the limit lets ties at the cut be ordered deterministically.
         let wanted = opts.limit.saturating_add(16);
@@ -440,10 +447,7 @@ impl Searcher {
         let r = &self.index.config().ranking;
         let params = Bm25Params { k1: r.k1, b: r.b };
         let q = Bm25TermQuery::new(self.term(field, text), params);
-        (
-            Occur::Should,
-            Box::new(BoostQuery::new(Box::new(q), weight)),
-        )
+        (Occur::Should, Box::new(Boost::new(Box::new(q), weight)))
     }
 
     /// All the ways one query word can match, summed.
@@ -497,7 +501,7 @@ impl Searcher {
             self.term(field, &a.folded),
             self.term(field, &b.folded),
         ]);
-        Some(Box::new(BoostQuery::new(Box::new(phrase), r.phrase)))
+        Some(Box::new(Boost::new(Box::new(phrase), r.phrase)))
     }
 
     /// A query term (a quoted phrase, or one alternative of an OR group).
@@ -528,7 +532,7 @@ impl Searcher {
                 let phrase = |field: Field, form: fn(&AnalyzedWord) -> &str, weight: f32| {
                     let terms = words.iter().map(|w| self.term(field, form(w))).collect();
                     let q: Box<dyn Query> =
-                        Box::new(BoostQuery::new(Box::new(PhraseQuery::new(terms)), weight));
+                        Box::new(Boost::new(Box::new(PhraseQuery::new(terms)), weight));
                     (Occur::Should, q)
                 };
                 let mut clauses = vec![

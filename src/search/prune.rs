@@ -357,8 +357,12 @@ impl Weight for Plan {
     }
 }
 
-/// Passages gathered at a time from the essential leaves (as tantivy's buffered union does).
+/// Most passages gathered at a time from the essential leaves (as tantivy's buffered union
+/// does).
 const WINDOW: u32 = 4096;
+/// The first window of a segment: until the top-k heap is full every leaf is essential, so the
+/// windows start small and double, letting the threshold rise before much is read.
+const FIRST_WINDOW: u32 = 128;
 
 /// The max-score loop over one segment: offers `callback` every passage whose exact score is
 /// above the threshold, in doc order, skipping those whose bound proves they are not;
@@ -393,6 +397,7 @@ fn max_score(
     let mut present = vec![0u64; WINDOW as usize / 64];
     let mut scores: Vec<Option<Score>> = vec![None; leaves.len()];
     let mut touched: Vec<usize> = Vec::new();
+    let mut span = FIRST_WINDOW;
     loop {
         // order[..essential]: leaves whose bounds together stay below the threshold, so a
         // passage matching only them cannot get in.
@@ -406,7 +411,8 @@ fn max_score(
         else {
             return;
         };
-        let end = start.saturating_add(WINDOW);
+        let end = start.saturating_add(span);
+        span = (span * 2).min(WINDOW);
         found.clear();
         for &i in &order[essential..] {
             let leaf = &mut leaves[i];

@@ -219,6 +219,7 @@ impl Searcher {
             ]));
         }
         if opts.prune {
+            // Same hits and scores, without scoring every passage of every common word.
             query = Box::new(PrunedQuery::new(query));
         }
         // A margin past the limit lets ties at the cut be ordered deterministically.
@@ -443,6 +444,8 @@ impl Searcher {
         Term::from_field_text(field, text)
     }
 
+    /// A weighted BM25 term. Weights go through [`Boost`] (not tantivy's `BoostQuery`): the
+    /// pruned execution reads its boost to bound the clause's score.
     fn boosted_term(&self, field: Field, text: &str, weight: f32) -> (Occur, Box<dyn Query>) {
         let r = &self.index.config().ranking;
         let params = Bm25Params { k1: r.k1, b: r.b };

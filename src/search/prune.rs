@@ -139,6 +139,9 @@ impl Leaf {
     }
 }
 
+/// The scorers of a plan's leaves (or exclusions) in one segment, in plan order.
+type Scorers = Vec<Box<dyn Scorer>>;
+
 /// A query flattened for pruned execution: the top-level sum, its leaves and its exclusions.
 struct Plan {
     root: Arc<Node>,
@@ -230,11 +233,7 @@ impl Plan {
     }
 
     /// The scorers of every leaf and exclusion in `reader`, for a top-level `boost`.
-    fn scorers(
-        &self,
-        reader: &SegmentReader,
-        boost: Score,
-    ) -> tantivy::Result<(Vec<Box<dyn Scorer>>, Vec<Box<dyn Scorer>>)> {
+    fn scorers(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<(Scorers, Scorers)> {
         let leaves = self
             .leaves
             .iter()
@@ -436,8 +435,8 @@ fn max_score(
             }
         }
         let base = prefix[essential];
-        for word in 0..present.len() {
-            let mut bits = std::mem::take(&mut present[word]);
+        for (word, slot) in present.iter_mut().enumerate() {
+            let mut bits = std::mem::take(slot);
             while bits != 0 {
                 let at = word * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
@@ -603,9 +602,9 @@ mod tests {
                 state = state
                     .wrapping_mul(6364136223846793005)
                     .wrapping_add(1442695040888963407);
-                if (state >> 33) % every == 0 {
+                if (state >> 33).is_multiple_of(every) {
                     words.push(word);
-                    if (state >> 40) % 2 == 0 {
+                    if (state >> 40).is_multiple_of(2) {
                         words.push(word);
                     }
                 }

@@ -9,6 +9,7 @@ use tantivy::collector::Count;
 use tantivy::query::PhraseQuery;
 use tantivy::Term;
 use timkiem::search::restore::pair_counts;
+use timkiem::search::searcher::PRUNE_MAX_LIMIT;
 use timkiem::text::analyzer::FieldKind;
 use timkiem::{Hit, JsonlKeys, NoProgress, SearchOptions, Searcher};
 
@@ -57,9 +58,8 @@ fn pruned_search_returns_the_exhaustive_hits_and_scores() {
         return;
     };
     let mut compared = 0;
-    // 10 as `tim search`; 1000 as `tim eval`; 100000 is more than every passage, so the
-    // top-k heap never fills and nothing may be skipped.
-    for limit in [1, 10, 1000, 100_000] {
+    // 10 as `tim search`, up to the largest pruned limit; 1000 as `tim eval` (not pruned).
+    for limit in [1, 10, PRUNE_MAX_LIMIT, 1000] {
         for query in &queries {
             let opts = |prune| SearchOptions {
                 limit,

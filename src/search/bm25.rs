@@ -80,14 +80,18 @@ pub(crate) fn idf(doc_freq: u64, docs: u64) -> f32 {
     (1.0 + (docs as f32 - n + 0.5) / (n + 0.5)).ln()
 }
 
-impl Query for Bm25TermQuery {
-    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+impl Bm25TermQuery {
+    /// The weight of this query, concrete, so that [`super::prune`] can read its score bound.
+    pub(crate) fn bm25_weight(
+        &self,
+        scoring: EnableScoring<'_>,
+    ) -> tantivy::Result<Bm25TermWeight> {
         let EnableScoring::Enabled {
             statistics_provider: stats,
             ..
         } = scoring
         else {
-            return Ok(Box::new(Bm25TermWeight {
+            return Ok(Bm25TermWeight {
                 term: self.term.clone(),
                 idf: 0.0,
                 k1: self.params.k1,
@@ -95,7 +99,7 @@ impl Query for Bm25TermQuery {
                 docs: 0,
                 average_length: 1.0,
                 norms: Arc::new([0.0; 256]),
-            }));
+            });
         };
         let docs = stats.total_num_docs()?.max(1);
         let doc_freq = stats.doc_freq(&self.term)?;
@@ -107,7 +111,7 @@ impl Query for Bm25TermQuery {
             let length = FieldNormReader::id_to_fieldnorm(id as u8) as f32;
             *norm = k1 * (1.0 - b + b * length / average_length);
         }
-        Ok(Box::new(Bm25TermWeight {
+        Ok(Bm25TermWeight {
             term: self.term.clone(),
             idf: idf(doc_freq, docs),
             k1,
@@ -115,7 +119,13 @@ impl Query for Bm25TermQuery {
             docs,
             average_length,
             norms: Arc::new(norms),
-        }))
+        })
+    }
+}
+
+impl Query for Bm25TermQuery {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.bm25_weight(scoring)?))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -123,7 +133,8 @@ impl Query for Bm25TermQuery {
     }
 }
 
-struct Bm25TermWeight {
+/// The [`Weight`] of a [`Bm25TermQuery`].
+pub(crate) struct Bm25TermWeight {
     term: Term,
     idf: f32,
     k1: f32,
@@ -135,6 +146,13 @@ struct Bm25TermWeight {
 }
 
 impl Bm25TermWeight {
+    /// The highest score a scorer made with `boost` can give: `tf / (tf + norm)` stays below
+    /// 1, so a passage never scores more than `idf * (k1 + 1) * boost`. Computed with the same
+    /// float operations as [`Bm25Scorer`]'s weight, so the bound is never below a real score.
+    pub(crate) fn max_score(&self, boost: Score) -> Score {
+        self.idf * (self.k1 + 1.0) * boost
+    }
+
     fn postings(&self, reader: &SegmentReader) -> tantivy::Result<Option<Bm25Scorer>> {
         let field = self.term.field();
         let inverted = reader.inverted_index(field)?;

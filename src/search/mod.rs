@@ -20,6 +20,7 @@ pub mod bm25;
 pub mod coordination;
 pub mod eval;
 pub mod proximity;
+pub mod prune;
 pub mod query;
 pub mod restore;
 pub mod searcher;

@@ -46,8 +46,21 @@ impl ProximityQuery {
     }
 }
 
-impl Query for ProximityQuery {
-    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+impl ProximityQuery {
+    /// The weight of this query and the highest score its scorers can give with `boost`:
+    /// `freq / (freq + norm)` stays below 1, so a passage never scores more than
+    /// `boost * idf * (k1 + 1)`, computed with the scorer's own float operations.
+    pub(crate) fn weight_and_bound(
+        &self,
+        scoring: EnableScoring<'_>,
+        boost: Score,
+    ) -> tantivy::Result<(Box<dyn Weight>, Score)> {
+        let weight = self.proximity_weight(scoring)?;
+        let bound = boost * weight.idf * (weight.k1 + 1.0);
+        Ok((Box::new(weight), bound))
+    }
+
+    fn proximity_weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<ProximityWeight> {
         let mut weight = ProximityWeight {
             terms: [self.first.clone(), self.second.clone()],
             window: self.window,
@@ -61,7 +74,7 @@ impl Query for ProximityQuery {
             ..
         } = scoring
         else {
-            return Ok(Box::new(weight));
+            return Ok(weight);
         };
         let docs = stats.total_num_docs()?.max(1);
         let rarest_common = stats
@@ -77,7 +90,13 @@ impl Query for ProximityQuery {
             *norm = k1 * (1.0 - b + b * length / weight.average_length);
         }
         weight.norms = Arc::new(norms);
-        Ok(Box::new(weight))
+        Ok(weight)
+    }
+}
+
+impl Query for ProximityQuery {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.proximity_weight(scoring)?))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {

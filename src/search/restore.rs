@@ -6,8 +6,9 @@
 //!   passages holding it; grouped by folded form, that is how often `hoang` is `hoàng`,
 //!   `hoảng` or `hoang` ([`Restorer::build`], once per index commit);
 //! - **pairs**: for two adjacent query syllables, the number of passages holding each pair of
-//!   candidate forms next to each other, counted on demand as a phrase on `body_exact`
-//!   (positions are indexed there), so `hoang xuan` prefers `hoàng xuân`.
+//!   candidate forms next to each other, counted on demand from the positions of
+//!   `body_exact` ([`pair_counts`]: what a phrase query would count, all pairs of two adjacent
+//!   words in one pass), so `hoang xuan` prefers `hoàng xuân`.
 //!
 //! The best sequence of forms is found with Viterbi over a bigram model interpolated with the
 //! unigram one. Only words typed without any diacritic that are possible Vietnamese syllables
@@ -15,11 +16,11 @@
 //! context.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
-use tantivy::collector::Count;
-use tantivy::query::PhraseQuery;
-use tantivy::schema::Field;
-use tantivy::Term;
+use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocId, DocSet, Term, TERMINATED};
 
 use crate::text::analyzer::AnalyzedWord;
 use crate::text::fold::fold_word;
@@ -28,8 +29,11 @@ use crate::text::fold::fold_word;
 /// syllable can have more than a dozen forms (`a`: a á à ả ã ạ ă ắ ...), and the right one is
 /// often not among the five most frequent in the index (`nhiêu` after `nhiều`, `nhiễu`...):
 /// on stripped ViQuAD questions (even ids), 5 → 94.8%, 8 → 95.1%, 16 → 95.1% of syllables.
-/// Each adjacent pair costs up to `MAX_CANDIDATES²` phrase counts, hence not more.
+/// Each adjacent pair has up to `MAX_CANDIDATES²` candidate pairs to count, hence not more.
 const MAX_CANDIDATES: usize = 8;
+/// Most lattice steps whose pair counts a model keeps (each at most
+/// `MAX_CANDIDATES²` counts).
+const MAX_CACHED_PAIRS: usize = 50_000;
 /// Weight of the pair estimate against the unigram one in a word's probability: pairs seen
 /// in the index decide, the unigram counts only break ties between unseen pairs (measured on
 /// stripped ViQuAD questions, even ids: 0.5 → 84%, 0.9 → 91%, 0.999 → 94.8% of syllables).
@@ -38,6 +42,13 @@ const PAIR_WEIGHT: f64 = 0.999;
 /// Exact forms of every folded word in an index, with their passage counts.
 #[derive(Debug, Default)]
 pub struct Restorer {
+    /// The searcher generation the counts were read from: pair counts are cached only for
+    /// searches of that same commit.
+    generation: Option<u64>,
+    /// Pair counts already computed, by the candidate forms of the two words (see
+    /// [`pair_counts`]): the same word pairs come back query after query, and counting the
+    /// pairs of common syllables reads long position lists.
+    pairs: Mutex<HashMap<String, Arc<Vec<Vec<u64>>>>>,
     /// Folded form → (exact form, passages), most frequent first, at most
     /// [`MAX_CANDIDATES`].
     forms: HashMap<String, Vec<(String, u64)>>,
@@ -74,7 +85,49 @@ impl Restorer {
                 counts.insert(form.clone(), *count);
             }
         }
-        Ok(Restorer { forms: all, counts })
+        Ok(Restorer {
+            generation: Some(searcher.generation().generation_id()),
+            pairs: Mutex::default(),
+            forms: all,
+            counts,
+        })
+    }
+
+    /// [`pair_counts`], remembered when `searcher` searches the commit this model was built
+    /// from.
+    fn cached_pair_counts(
+        &self,
+        searcher: &tantivy::Searcher,
+        exact: Field,
+        left: &[&str],
+        right: &[&str],
+    ) -> Arc<Vec<Vec<u64>>> {
+        if self.generation != Some(searcher.generation().generation_id()) {
+            return Arc::new(pair_counts(searcher, exact, left, right));
+        }
+        // Forms never contain control characters: they separate the key's parts.
+        let key = format!(
+            "{}\u{2}{}\u{2}{}",
+            exact.field_id(),
+            left.join("\u{1}"),
+            right.join("\u{1}")
+        );
+        if let Some(found) = self
+            .pairs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+        {
+            return found.clone();
+        }
+        let counts = Arc::new(pair_counts(searcher, exact, left, right));
+        let mut pairs = self.pairs.lock().unwrap_or_else(|e| e.into_inner());
+        if pairs.len() >= MAX_CACHED_PAIRS {
+            // Bounded memory: start over rather than track recency.
+            pairs.clear();
+        }
+        pairs.insert(key, counts.clone());
+        counts
     }
 
     /// The candidate forms of a folded word, most frequent first.
@@ -111,27 +164,27 @@ impl Restorer {
         if lattice.iter().all(|c| c.len() == 1) {
             return lattice.into_iter().map(|mut c| c.remove(0).0).collect();
         }
-        let pair_count = |a: &str, b: &str| -> u64 {
-            let query = PhraseQuery::new(vec![
-                Term::from_field_text(exact, a),
-                Term::from_field_text(exact, b),
-            ]);
-            searcher.search(&query, &Count).map_or(0, |n| n as u64)
-        };
         // Viterbi: best log-probability of each candidate of word i, and its predecessor.
         let mut best: Vec<Vec<(f64, usize)>> = Vec::with_capacity(lattice.len());
         best.push(lattice[0].iter().map(|(_, p)| (p.ln(), 0)).collect());
         for i in 1..lattice.len() {
             let adjacent = words[i].spaced_from_previous;
             let choice = lattice[i - 1].len() > 1 || lattice[i].len() > 1;
+            let pairs = if adjacent && choice {
+                let left: Vec<&str> = lattice[i - 1].iter().map(|(f, _)| f.as_str()).collect();
+                let right: Vec<&str> = lattice[i].iter().map(|(f, _)| f.as_str()).collect();
+                self.cached_pair_counts(searcher, exact, &left, &right)
+            } else {
+                Arc::default()
+            };
             let mut column = Vec::with_capacity(lattice[i].len());
-            for (form, p) in &lattice[i] {
+            for (k, (_, p)) in lattice[i].iter().enumerate() {
                 let mut top = (f64::NEG_INFINITY, 0);
                 for (j, (prev, _)) in lattice[i - 1].iter().enumerate() {
                     let transition = if adjacent && choice {
                         // Jelinek-Mercer: how often `prev` is followed by `form`, mixed with
                         // how often the folded word is `form` at all.
-                        let pair = pair_count(prev, form) as f64;
+                        let pair = pairs[j][k] as f64;
                         let prev_count = self.counts.get(prev).copied().unwrap_or(0) as f64;
                         let follows = pair / prev_count.max(pair).max(1.0);
                         (PAIR_WEIGHT * follows + (1.0 - PAIR_WEIGHT) * p).ln()
@@ -158,6 +211,117 @@ impl Restorer {
         }
         out
     }
+}
+
+/// For every form `a` of `left` and `b` of `right`, the number of passages in which `a` is
+/// directly followed by `b` in the `exact` field: what a phrase query `"a b"` would count, for
+/// all pairs in one pass over the postings instead of one phrase query per pair (each common
+/// form's postings would otherwise be read once per form of its neighbour). `[a][b]`.
+pub fn pair_counts(
+    searcher: &tantivy::Searcher,
+    exact: Field,
+    left: &[&str],
+    right: &[&str],
+) -> Vec<Vec<u64>> {
+    let mut counts = vec![vec![0u64; right.len()]; left.len()];
+    for segment in searcher.segment_readers() {
+        // An unreadable segment counts nothing, as a failed phrase count did.
+        let _ = count_segment_pairs(segment, exact, left, right, &mut counts);
+    }
+    counts
+}
+
+fn count_segment_pairs(
+    segment: &tantivy::SegmentReader,
+    exact: Field,
+    left: &[&str],
+    right: &[&str],
+    counts: &mut [Vec<u64>],
+) -> tantivy::Result<()> {
+    let inverted = segment.inverted_index(exact)?;
+    let open = |forms: &[&str]| -> tantivy::Result<Vec<Option<SegmentPostings>>> {
+        forms
+            .iter()
+            .map(|f| {
+                let term = Term::from_field_text(exact, f);
+                Ok(inverted.read_postings(&term, IndexRecordOption::WithFreqsAndPositions)?)
+            })
+            .collect()
+    };
+    let mut left = open(left)?;
+    let mut right = open(right)?;
+    if left.iter().all(Option::is_none) || right.iter().all(Option::is_none) {
+        return Ok(());
+    }
+    let alive = segment.alive_bitset();
+    let mut a_pos = Vec::new();
+    let mut b_positions: Vec<Vec<u32>> = vec![Vec::new(); right.len()];
+    let first = |lists: &[Option<SegmentPostings>]| -> DocId {
+        lists
+            .iter()
+            .flatten()
+            .map(|p| p.doc())
+            .min()
+            .unwrap_or(TERMINATED)
+    };
+    let seek = |lists: &mut [Option<SegmentPostings>], target: DocId| {
+        for p in lists.iter_mut().flatten() {
+            if p.doc() < target {
+                p.seek(target);
+            }
+        }
+    };
+    // Leapfrog between the passages holding a left form and those holding a right form, as
+    // a phrase query's intersection does: each side skips ahead to the other.
+    loop {
+        let (l, r) = (first(&left), first(&right));
+        if l == TERMINATED || r == TERMINATED {
+            return Ok(());
+        }
+        if l < r {
+            seek(&mut left, r);
+            continue;
+        }
+        if r < l {
+            seek(&mut right, l);
+            continue;
+        }
+        let doc = l;
+        if alive.is_none_or(|a| a.is_alive(doc)) {
+            for (k, postings) in right.iter_mut().enumerate() {
+                b_positions[k].clear();
+                if let Some(p) = postings.as_mut().filter(|p| p.doc() == doc) {
+                    p.positions(&mut b_positions[k]);
+                }
+            }
+            for (j, postings) in left.iter_mut().enumerate() {
+                if let Some(p) = postings.as_mut().filter(|p| p.doc() == doc) {
+                    p.positions(&mut a_pos);
+                    for (k, b) in b_positions.iter().enumerate() {
+                        if follows(&a_pos, b) {
+                            counts[j][k] += 1;
+                        }
+                    }
+                }
+            }
+        }
+        seek(&mut left, doc + 1);
+        seek(&mut right, doc + 1);
+    }
+}
+
+/// Whether some position of `b` is one past a position of `a` (both sorted ascending).
+fn follows(a: &[u32], b: &[u32]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let want = a[i] + 1;
+        match b[j].cmp(&want) {
+            std::cmp::Ordering::Less => j += 1,
+            std::cmp::Ordering::Greater => i += 1,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
 }
 
 /// `query` with each word replaced by its restored form, keeping the first letter's case

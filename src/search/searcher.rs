@@ -21,15 +21,14 @@ use std::sync::{Arc, Mutex};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use tantivy::collector::TopDocs;
-use tantivy::query::{
-    BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery, TermSetQuery,
-};
+use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery, TermSetQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use super::bm25::{Bm25Params, Bm25TermQuery, PassageStats};
 use super::coordination::CoordinationQuery;
 use super::proximity::ProximityQuery;
+use super::prune::{Boost, PrunedQuery};
 use super::query::{parse_query, plain_words, ParsedQuery, Term as QueryTerm};
 use super::restore::{suggestion, Restorer};
 use super::snippet::make_snippet;
@@ -81,7 +80,18 @@ pub struct SearchOptions {
     /// Restore the accents of words typed without diacritics, from the index's own
     /// statistics, and rank passages with the restored forms higher.
     pub restore: bool,
+    /// Skip the passages that provably cannot reach the top `limit` (max-score pruning, see
+    /// [`super::prune`]), for limits up to [`PRUNE_MAX_LIMIT`]. The hits and scores are the
+    /// same either way; off scores every passage that matches a query word, which is only
+    /// useful to check that claim.
+    pub prune: bool,
 }
+
+/// The largest limit searched with pruning. Past it the k-th best score is too low to skip
+/// much, and the pruned loop costs more per posting than tantivy's union: on the 45,286
+/// vietnews articles, limit 10 took 0.87× the CPU time of exhaustive evaluation, limit 100
+/// 1.04×, limit 1000 (`tim eval`) 1.23×.
+pub const PRUNE_MAX_LIMIT: usize = 50;
 
 impl SearchOptions {
     /// Checks the options without searching (a bad glob is an error), so that a caller can
@@ -99,6 +109,7 @@ impl Default for SearchOptions {
             plain: false,
             snippets: true,
             restore: true,
+            prune: true,
         }
     }
 }
@@ -218,6 +229,10 @@ impl Searcher {
                 (Occur::Must, query),
                 (Occur::Must, filter),
             ]));
+        }
+        if opts.prune && opts.limit <= PRUNE_MAX_LIMIT {
+            // Same hits and scores, without scoring every passage of every common word.
+            query = Box::new(PrunedQuery::new(query));
         }
         // A margin past the limit lets ties at the cut be ordered deterministically.
         let wanted = opts.limit.saturating_add(16);
@@ -434,7 +449,7 @@ impl Searcher {
             let q = CoordinationQuery::new(words);
             clauses.push((
                 Occur::Should,
-                Box::new(BoostQuery::new(Box::new(q), ranking.coordination)),
+                Box::new(Boost::new(Box::new(q), ranking.coordination)),
             ));
         }
         if clauses.is_empty() {
@@ -453,14 +468,13 @@ impl Searcher {
         Term::from_field_text(field, text)
     }
 
+    /// A weighted BM25 term. Weights go through [`Boost`] (not tantivy's `BoostQuery`): the
+    /// pruned execution reads its boost to bound the clause's score.
     fn boosted_term(&self, field: Field, text: &str, weight: f32) -> (Occur, Box<dyn Query>) {
         let r = &self.index.config().ranking;
         let params = Bm25Params { k1: r.k1, b: r.b };
         let q = Bm25TermQuery::new(self.term(field, text), params);
-        (
-            Occur::Should,
-            Box::new(BoostQuery::new(Box::new(q), weight)),
-        )
+        (Occur::Should, Box::new(Boost::new(Box::new(q), weight)))
     }
 
     /// All the ways one query word can match, summed.
@@ -486,7 +500,7 @@ impl Searcher {
         if !w.syllable && r.non_syllable != 1.0 {
             // A name, number or foreign word is a concept on its own, where a syllable is
             // usually half of one (`chấm dứt` collects two words' clauses and a joined one).
-            return Box::new(BoostQuery::new(word, r.non_syllable));
+            return Box::new(Boost::new(word, r.non_syllable));
         }
         word
     }
@@ -525,7 +539,7 @@ impl Searcher {
             r.window,
             Bm25Params { k1: r.k1, b: r.b },
         );
-        Some(Box::new(BoostQuery::new(Box::new(near), r.phrase)))
+        Some(Box::new(Boost::new(Box::new(near), r.phrase)))
     }
 
     /// A query term (a quoted phrase, or one alternative of an OR group).
@@ -556,7 +570,7 @@ impl Searcher {
                 let phrase = |field: Field, form: fn(&AnalyzedWord) -> &str, weight: f32| {
                     let terms = words.iter().map(|w| self.term(field, form(w))).collect();
                     let q: Box<dyn Query> =
-                        Box::new(BoostQuery::new(Box::new(PhraseQuery::new(terms)), weight));
+                        Box::new(Boost::new(Box::new(PhraseQuery::new(terms)), weight));
                     (Occur::Should, q)
                 };
                 let mut clauses = vec![

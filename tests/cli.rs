@@ -535,6 +535,27 @@ fn exit_status_says_whether_anything_matched() {
     assert_eq!(run.stdout, "");
 }
 
+/// `--explain` on queries some of whose clauses match nothing in the index (a word pair never
+/// seen, an absent word, a quoted phrase, an exclusion): it explains, exits 0, and never panics,
+/// in debug builds too (tantivy's explain seeks scorers that match nothing). The explanation goes
+/// to stderr, beside the hits.
+#[test]
+fn explain_survives_clauses_that_match_nothing() {
+    let env = bilingual();
+    index(&env, &["corpus"]);
+    for query in [
+        "bàn xylophone",
+        "Hoang Xuan Chien zzz",
+        "\"Hà Nội\" hội nghị",
+        "Vietnam country -Asia",
+    ] {
+        let run = env.run(["search", "--explain", query, "corpus"]);
+        run.ok();
+        assert!(run.stderr.contains(" score "), "{query}: {}", run.stderr);
+        assert!(!run.stderr.contains("panicked"), "{query}: {}", run.stderr);
+    }
+}
+
 #[test]
 fn errors_are_one_line_and_exit_2() {
     let env = TestEnv::new();

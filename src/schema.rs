@@ -56,7 +56,7 @@ pub struct FileRules {
 }
 
 /// Field weights and ranking bonuses.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Ranking {
     /// Weight of accent-exact matches.
@@ -88,6 +88,14 @@ pub struct Ranking {
     /// diacritics), on top of its folded match.
     #[serde(default = "default_restored")]
     pub restored: f32,
+    /// Interrogative words and phrases (`gì`, `bao nhiêu`): a query word that is one, or is
+    /// part of one, weighs `question_weight` times as much. Matched on the accented form, as
+    /// typed or as restored for a word typed without diacritics.
+    #[serde(default)]
+    pub question_words: Vec<String>,
+    /// Weight of a query word found in `question_words`, relative to other words (1 = none).
+    #[serde(default = "default_question_weight")]
+    pub question_weight: f32,
     /// BM25 term-frequency saturation.
     #[serde(default = "default_k1")]
     pub k1: f32,
@@ -97,6 +105,10 @@ pub struct Ranking {
 }
 
 fn default_restored() -> f32 {
+    1.0
+}
+
+fn default_question_weight() -> f32 {
     1.0
 }
 
@@ -208,9 +220,16 @@ impl SchemaConfig {
             r.coordination,
             r.k1,
             r.restored,
+            r.question_weight,
         ];
         if weights.iter().any(|w| !w.is_finite() || *w < 0.0) {
             return fail("ranking weights must be finite and not negative".into());
+        }
+        if r.question_words
+            .iter()
+            .any(|w| !w.chars().any(char::is_alphanumeric))
+        {
+            return fail("ranking.question_words entries must hold a word".into());
         }
         if !(0.0..=1.0).contains(&r.b) {
             return fail("ranking.b must be between 0 and 1".into());

@@ -245,3 +245,30 @@ fn coordination_rewards_passages_holding_more_query_words() {
         "{explained}"
     );
 }
+
+#[test]
+fn question_words_weigh_less_than_the_words_an_answer_holds() {
+    // `asks.txt` wins on `bao nhiêu` (an interrogative, and a joined pair), `answer.txt` on
+    // `quận`: interrogatives rarely occur in the passage that answers the question.
+    let files = [
+        (
+            "answer.txt",
+            "Hà Nội có mười hai quận nội thành, nhiều huyện.",
+        ),
+        (
+            "asks.txt",
+            "Hà Nội có bao nhiêu người thì chưa ai đếm được.",
+        ),
+        (
+            "other.txt",
+            "Trời hôm nay nắng đẹp, chim hót trên cành cây cao.",
+        ),
+    ];
+    let query = "Hà Nội có bao nhiêu quận?";
+    let (_default, searcher) = searcher_over(&files);
+    assert_eq!(first_path(&searcher, query), "answer.txt");
+    // Weighted like any other word, the interrogative wins.
+    let (_unweighted, searcher) =
+        searcher_with_schema(&files, ("question_weight = 0.5", "question_weight = 1.0"));
+    assert_eq!(first_path(&searcher, query), "asks.txt");
+}

@@ -11,6 +11,8 @@
 //!   near each other;
 //! - a word that is not a Vietnamese syllable (a name, a number, English) weighs
 //!   `non_syllable` syllables;
+//! - an interrogative of `question_words` (`gì`, `bao nhiêu`), which the answering passage
+//!   rarely holds, weighs `question_weight` times a word (weighted, never dropped);
 //! - a passage matching more query words simply collects more clauses.
 //!
 //! A quoted phrase must match (as a phrase on `exact` or `folded`, or as its joined form);
@@ -424,7 +426,16 @@ impl Searcher {
             }
         }
         let words = analyzer.analyze(&plain_text);
-        for word in &words {
+        let questions = self.question_words(&words, &restored, ranking);
+        // An interrogative (`gì`, `bao nhiêu`) is rarely in the passage that answers it.
+        let weigh = |q: Box<dyn Query>, question: bool| -> Box<dyn Query> {
+            if question {
+                Box::new(Boost::new(q, ranking.question_weight))
+            } else {
+                q
+            }
+        };
+        for (word, &question) in words.iter().zip(&questions) {
             let mut q = self.word_query(word, ranking, &mut terms);
             if let Some(form) = restored.get(word.exact.as_str()) {
                 // The restored accented form counts on top of the folded match.
@@ -433,11 +444,13 @@ impl Searcher {
                 q = Box::new(BooleanQuery::new(vec![(Occur::Should, q), boost]));
                 terms.exact.insert((*form).to_string());
             }
-            clauses.push((Occur::Should, q));
+            clauses.push((Occur::Should, weigh(q, question)));
         }
-        for pair in words.windows(2) {
+        for (i, pair) in words.windows(2).enumerate() {
             if let Some(q) = self.pair_query(&pair[0], &pair[1], ranking, &mut terms) {
-                clauses.push((Occur::Should, q));
+                // `bao nhiêu` as one joined token, or `là gì` near each other.
+                let question = questions[i] || questions[i + 1];
+                clauses.push((Occur::Should, weigh(q, question)));
             }
         }
         if ranking.coordination > 0.0 && words.len() > 1 {
@@ -462,6 +475,42 @@ impl Searcher {
             }
         }
         Some((Box::new(BooleanQuery::new(clauses)), terms))
+    }
+
+    /// Which of `words` belong to an interrogative of `[ranking] question_words`, compared on
+    /// the accented form: as typed, or as restored for a word typed without diacritics (so
+    /// `dau` counts when restored to `đâu`, never as `đầu`, and English `may` is not `mấy`).
+    fn question_words(
+        &self,
+        words: &[AnalyzedWord],
+        restored: &HashMap<&str, &str>,
+        r: &Ranking,
+    ) -> Vec<bool> {
+        let mut marks = vec![false; words.len()];
+        if r.question_weight == 1.0 {
+            return marks;
+        }
+        let forms: Vec<&str> = words
+            .iter()
+            .map(|w| restored.get(w.exact.as_str()).copied().unwrap_or(&w.exact))
+            .collect();
+        for entry in &r.question_words {
+            let entry = self.index.analyzer().analyze(entry);
+            if entry.is_empty() || entry.len() > words.len() {
+                continue;
+            }
+            for start in 0..=words.len() - entry.len() {
+                let span = start..start + entry.len();
+                let found = entry.iter().enumerate().all(|(i, e)| {
+                    let at = start + i;
+                    (i == 0 || words[at].spaced_from_previous) && forms[at] == e.exact
+                });
+                if found {
+                    marks[span].fill(true);
+                }
+            }
+        }
+        marks
     }
 
     fn term(&self, field: Field, text: &str) -> Term {

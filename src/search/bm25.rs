@@ -60,6 +60,34 @@ pub struct Bm25Params {
     pub b: f32,
 }
 
+/// BM25's length normalisation of `field` over `docs` passages: the average field length, and
+/// `k1 * (1 - b + b * length / average_length)` per fieldnorm id (shared by every scorer that
+/// normalises by passage length, so they all normalise alike).
+pub(crate) fn length_norms(
+    stats: &dyn Bm25StatisticsProvider,
+    field: Field,
+    docs: u64,
+    params: Bm25Params,
+) -> tantivy::Result<(f32, Arc<[f32; 256]>)> {
+    let tokens = stats.total_num_tokens(field)?;
+    let average_length = (tokens as f32 / docs as f32).max(1.0);
+    let Bm25Params { k1, b } = params;
+    let mut norms = [0.0f32; 256];
+    for (id, norm) in norms.iter_mut().enumerate() {
+        let length = FieldNormReader::id_to_fieldnorm(id as u8) as f32;
+        *norm = k1 * (1.0 - b + b * length / average_length);
+    }
+    Ok((average_length, Arc::new(norms)))
+}
+
+/// The field lengths of `field` in `reader` (1 for every passage when the field keeps none).
+pub(crate) fn fieldnorms(reader: &SegmentReader, field: Field) -> tantivy::Result<FieldNormReader> {
+    Ok(match reader.fieldnorms_readers().get_field(field)? {
+        Some(norms) => norms,
+        None => FieldNormReader::constant(reader.max_doc(), 1),
+    })
+}
+
 /// One term scored by BM25 with explicit [`Bm25Params`].
 #[derive(Debug, Clone)]
 pub struct Bm25TermQuery {
@@ -103,22 +131,15 @@ impl Bm25TermQuery {
         };
         let docs = stats.total_num_docs()?.max(1);
         let doc_freq = stats.doc_freq(&self.term)?;
-        let tokens = stats.total_num_tokens(self.term.field())?;
-        let average_length = (tokens as f32 / docs as f32).max(1.0);
-        let Bm25Params { k1, b } = self.params;
-        let mut norms = [0.0f32; 256];
-        for (id, norm) in norms.iter_mut().enumerate() {
-            let length = FieldNormReader::id_to_fieldnorm(id as u8) as f32;
-            *norm = k1 * (1.0 - b + b * length / average_length);
-        }
+        let (average_length, norms) = length_norms(stats, self.term.field(), docs, self.params)?;
         Ok(Bm25TermWeight {
             term: self.term.clone(),
             idf: idf(doc_freq, docs),
-            k1,
+            k1: self.params.k1,
             doc_freq,
             docs,
             average_length,
-            norms: Arc::new(norms),
+            norms,
         })
     }
 }
@@ -160,10 +181,7 @@ impl Bm25TermWeight {
         else {
             return Ok(None);
         };
-        let fieldnorms = match reader.fieldnorms_readers().get_field(field)? {
-            Some(norms) => norms,
-            None => FieldNormReader::constant(reader.max_doc(), 1),
-        };
+        let fieldnorms = fieldnorms(reader, field)?;
         Ok(Some(Bm25Scorer {
             postings,
             fieldnorms,

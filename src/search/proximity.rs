@@ -20,7 +20,7 @@ use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Wei
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATED};
 
-use super::bm25::{idf, Bm25Params};
+use super::bm25::{fieldnorms, idf, length_norms, Bm25Params};
 
 /// Two terms of one positional field, scored by how often they occur within `window`
 /// positions of each other.
@@ -80,16 +80,9 @@ impl ProximityQuery {
         let rarest_common = stats
             .doc_freq(&self.first)?
             .max(stats.doc_freq(&self.second)?);
-        let tokens = stats.total_num_tokens(self.first.field())?;
-        weight.average_length = (tokens as f32 / docs as f32).max(1.0);
+        (weight.average_length, weight.norms) =
+            length_norms(stats, self.first.field(), docs, self.params)?;
         weight.idf = idf(rarest_common, docs);
-        let Bm25Params { k1, b } = self.params;
-        let mut norms = [0.0f32; 256];
-        for (id, norm) in norms.iter_mut().enumerate() {
-            let length = FieldNormReader::id_to_fieldnorm(id as u8) as f32;
-            *norm = k1 * (1.0 - b + b * length / weight.average_length);
-        }
-        weight.norms = Arc::new(norms);
         Ok(weight)
     }
 }
@@ -127,10 +120,7 @@ impl ProximityWeight {
         let Some(second) = inverted.read_postings(&self.terms[1], option)? else {
             return Ok(None);
         };
-        let fieldnorms = match reader.fieldnorms_readers().get_field(field)? {
-            Some(norms) => norms,
-            None => FieldNormReader::constant(reader.max_doc(), 1),
-        };
+        let fieldnorms = fieldnorms(reader, field)?;
         let mut pairs = Pairs {
             first,
             second,

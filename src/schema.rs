@@ -21,7 +21,7 @@ use crate::text::spelling::Spelling;
 pub const DEFAULT_SCHEMA_TOML: &str = include_str!("../index-schema/default.toml");
 
 /// The on-disk layout version this build of timkiem reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// A parsed index schema.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -320,7 +320,10 @@ impl IndexFields {
             TextOptions::default().set_indexing_options(
                 TextFieldIndexing::default()
                     .set_tokenizer(field.tokenizer_name())
-                    .set_index_option(record),
+                    .set_index_option(record)
+                    // `english` holds only the words that are not syllables; its matches are
+                    // normalised by the passage's length in words, `folded`'s field length.
+                    .set_fieldnorms(field != FieldKind::English),
             )
         };
         // Positions only where phrases need them: exact and folded.
@@ -389,7 +392,9 @@ mod tests {
 
     #[test]
     fn bad_schemas_are_refused_with_their_origin() {
-        let wrong_format = DEFAULT_SCHEMA_TOML.replace("format = 1", "format = 99");
+        let wrong_format =
+            DEFAULT_SCHEMA_TOML.replace(&format!("format = {FORMAT_VERSION}"), "format = 99");
+        assert_ne!(wrong_format, DEFAULT_SCHEMA_TOML);
         let err = SchemaConfig::parse(&wrong_format, "x.toml").unwrap_err();
         assert!(err.to_string().contains("x.toml"), "{err}");
         assert!(err.to_string().contains("format 99"), "{err}");

@@ -229,9 +229,11 @@ fn document_streams(analyzer: &Analyzer, text: &str, out: &mut FieldTokens) -> S
 /// The same streams rebuilt from the query-side analysis, which remembers nothing.
 fn reference_streams(analyzer: &Analyzer, text: &str) -> Streams {
     let words = analyzer.analyze(text);
-    let of = |form: &dyn Fn(&timkiem::analysis::AnalyzedWord) -> String| {
+    let of = |form: &dyn Fn(&timkiem::analysis::AnalyzedWord) -> String,
+              keep: &dyn Fn(&timkiem::analysis::AnalyzedWord) -> bool| {
         words
             .iter()
+            .filter(|w| keep(w))
             .map(|w| (form(w), w.start, w.end, w.position))
             .collect::<Vec<_>>()
     };
@@ -247,10 +249,11 @@ fn reference_streams(analyzer: &Analyzer, text: &str) -> Streams {
         })
         .collect();
     vec![
-        of(&|w| w.exact.clone()),
-        of(&|w| w.folded.clone()),
+        of(&|w| w.exact.clone(), &|_| true),
+        of(&|w| w.folded.clone(), &|_| true),
         joined,
-        of(&|w| analyzer.english_form(&w.folded)),
+        // Syllables are left out of `english`: their stem is their folded token.
+        of(&|w| analyzer.english_form(&w.folded), &|w| !w.syllable),
     ]
 }
 

@@ -272,3 +272,38 @@ fn question_words_weigh_less_than_the_words_an_answer_holds() {
         searcher_with_schema(&files, ("question_weight = 0.5", "question_weight = 1.0"));
     assert_eq!(first_path(&searcher, query), "asks.txt");
 }
+
+#[test]
+fn english_stems_meet_across_syllable_lookalikes() {
+    // `cat`, `ban` and `ton` are possible Vietnamese syllables (cát, bán, tôn), so the index
+    // keeps them in `folded` only; their plurals are English words, kept in `english`. A query
+    // for either form must still find both.
+    let files = [
+        (
+            "singular.txt",
+            "The cat sat on the mat near a ton of bricks.",
+        ),
+        (
+            "plural.txt",
+            "Two cats watched while the workers moved tons of sand.",
+        ),
+        (
+            "other.txt",
+            "A dog slept on the porch beside the garden wall.",
+        ),
+    ];
+    let (_dir, searcher) = searcher_over(&files);
+    for query in ["cat", "cats", "ton", "tons"] {
+        let mut found: Vec<String> = searcher
+            .search(query, 10)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.path)
+            .collect();
+        found.sort();
+        assert_eq!(found, ["plural.txt", "singular.txt"], "{query:?}");
+    }
+    // The form typed still ranks first.
+    assert_eq!(first_path(&searcher, "cats"), "plural.txt");
+    assert_eq!(first_path(&searcher, "cat"), "singular.txt");
+}

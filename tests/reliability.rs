@@ -651,10 +651,10 @@ fn damaged_index_says_how_to_recover() {
         }),
         ("timkiem.toml of another format", |i| {
             let path = i.join("timkiem.toml");
-            let text = fs::read_to_string(&path)
-                .unwrap()
-                .replace("format = 1", "format = 2");
-            fs::write(path, text).unwrap();
+            let text = fs::read_to_string(&path).unwrap();
+            let current = format!("format = {}", timkiem::schema::FORMAT_VERSION);
+            assert!(text.contains(&current), "{text}");
+            fs::write(path, text.replace(&current, "format = 999")).unwrap();
         }),
         ("garbage meta.json", |i| {
             fs::write(i.join("meta.json"), "{\"nope\": [1, 2").unwrap()

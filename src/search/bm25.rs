@@ -93,12 +93,27 @@ pub(crate) fn fieldnorms(reader: &SegmentReader, field: Field) -> tantivy::Resul
 pub struct Bm25TermQuery {
     term: Term,
     params: Bm25Params,
+    /// The field whose lengths normalise the term's frequency (usually the term's own).
+    lengths: Field,
 }
 
 impl Bm25TermQuery {
     /// A query for `term` scored with `params`.
     pub fn new(term: Term, params: Bm25Params) -> Self {
-        Bm25TermQuery { term, params }
+        let lengths = term.field();
+        Bm25TermQuery {
+            term,
+            params,
+            lengths,
+        }
+    }
+
+    /// The same query, normalised by the lengths of `field` instead of the term's own field:
+    /// for a field that holds only some of a passage's words (`english`, which leaves
+    /// syllables to `folded`), where the passage's length is still its length in words.
+    pub fn with_lengths_of(mut self, field: Field) -> Self {
+        self.lengths = field;
+        self
     }
 }
 
@@ -121,6 +136,7 @@ impl Bm25TermQuery {
         else {
             return Ok(Bm25TermWeight {
                 term: self.term.clone(),
+                lengths: self.lengths,
                 idf: 0.0,
                 k1: self.params.k1,
                 doc_freq: 0,
@@ -131,9 +147,10 @@ impl Bm25TermQuery {
         };
         let docs = stats.total_num_docs()?.max(1);
         let doc_freq = stats.doc_freq(&self.term)?;
-        let (average_length, norms) = length_norms(stats, self.term.field(), docs, self.params)?;
+        let (average_length, norms) = length_norms(stats, self.lengths, docs, self.params)?;
         Ok(Bm25TermWeight {
             term: self.term.clone(),
+            lengths: self.lengths,
             idf: idf(doc_freq, docs),
             k1: self.params.k1,
             doc_freq,
@@ -157,6 +174,8 @@ impl Query for Bm25TermQuery {
 /// The [`Weight`] of a [`Bm25TermQuery`].
 pub(crate) struct Bm25TermWeight {
     term: Term,
+    /// The field whose lengths normalise (see [`Bm25TermQuery::with_lengths_of`]).
+    lengths: Field,
     idf: f32,
     k1: f32,
     doc_freq: u64,
@@ -175,13 +194,12 @@ impl Bm25TermWeight {
     }
 
     fn postings(&self, reader: &SegmentReader) -> tantivy::Result<Option<Bm25Scorer>> {
-        let field = self.term.field();
-        let inverted = reader.inverted_index(field)?;
+        let inverted = reader.inverted_index(self.term.field())?;
         let Some(postings) = inverted.read_postings(&self.term, IndexRecordOption::WithFreqs)?
         else {
             return Ok(None);
         };
-        let fieldnorms = fieldnorms(reader, field)?;
+        let fieldnorms = fieldnorms(reader, self.lengths)?;
         Ok(Some(Bm25Scorer {
             postings,
             fieldnorms,

@@ -4,7 +4,8 @@
 //! Ranking is one BM25 sum over weighted clauses, never a sort key that overrides it:
 //! - each query word is looked up in `exact` (accent-exact, heaviest), `folded`, `english` and
 //!   the title fields, and — when it is not itself one syllable — in `joined`, so `Vietnam`
-//!   finds `Việt Nam`;
+//!   finds `Việt Nam`; its English stem in `english`, and also in `folded` when the stem is a
+//!   possible syllable (which the index keeps in `folded` only), so `cats` meets `cat`;
 //! - each pair of adjacent query syllables is looked up, concatenated, in `joined` and
 //!   `folded`, so `Viet Nam` finds `Vietnam` and adjacent syllables outrank scattered ones;
 //!   other adjacent word pairs add a proximity bonus ([`super::proximity`]) when they occur
@@ -38,6 +39,7 @@ use crate::error::{Error, Result};
 use crate::index::{stored_str, stored_u64, Index};
 use crate::schema::{Ranking, KIND_PASSAGE};
 use crate::text::analyzer::{AnalyzedWord, FieldKind};
+use crate::text::syllable::is_folded_syllable;
 
 /// One ranked passage.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -454,10 +456,9 @@ impl Searcher {
             }
         }
         if ranking.coordination > 0.0 && words.len() > 1 {
-            let field = self.index.fields().body_field(FieldKind::English);
             let words = words
                 .iter()
-                .map(|w| self.term(field, &analyzer.english_form(&w.folded)))
+                .map(|w| self.stem_term(&analyzer.english_form(&w.folded)))
                 .collect();
             let q = CoordinationQuery::new(words);
             clauses.push((
@@ -517,6 +518,18 @@ impl Searcher {
         Term::from_field_text(field, text)
     }
 
+    /// The term of an English stem in the field where documents hold it: `folded` for a
+    /// stem that is a possible syllable (the analyzer leaves syllables out of `english`),
+    /// `english` otherwise.
+    fn stem_term(&self, stem: &str) -> Term {
+        let kind = if is_folded_syllable(stem) {
+            FieldKind::Folded
+        } else {
+            FieldKind::English
+        };
+        self.term(self.index.fields().body_field(kind), stem)
+    }
+
     /// A weighted BM25 term. Weights go through [`Boost`] (not tantivy's `BoostQuery`): the
     /// pruned execution reads its boost to bound the clause's score.
     fn boosted_term(&self, field: Field, text: &str, weight: f32) -> (Occur, Box<dyn Query>) {
@@ -529,14 +542,37 @@ impl Searcher {
     /// All the ways one query word can match, summed.
     fn word_query(&self, w: &AnalyzedWord, r: &Ranking, terms: &mut MatchTerms) -> Box<dyn Query> {
         let f = self.index.fields();
+        let (folded, english_field) = (
+            f.body_field(FieldKind::Folded),
+            f.body_field(FieldKind::English),
+        );
         let english = self.index.analyzer().english_form(&w.folded);
+        // The stem is indexed in `english` for words that are not syllables (`cats` → `cat`)
+        // and is the `folded` token of those that are (`cat`): it is looked up in both. For a
+        // syllable its stem is its folded form, one term that carries both weights.
+        let stem_is_syllable = is_folded_syllable(&english);
+        let folded_weight = if stem_is_syllable && english == w.folded {
+            r.folded + r.english
+        } else {
+            r.folded
+        };
+        let params = Bm25Params { k1: r.k1, b: r.b };
+        // Normalised by the passage's length in words, as every other body clause is.
+        let english_term =
+            Bm25TermQuery::new(self.term(english_field, &english), params).with_lengths_of(folded);
         let mut clauses = vec![
             self.boosted_term(f.body_field(FieldKind::Exact), &w.exact, r.exact),
-            self.boosted_term(f.body_field(FieldKind::Folded), &w.folded, r.folded),
-            self.boosted_term(f.body_field(FieldKind::English), &english, r.english),
+            self.boosted_term(folded, &w.folded, folded_weight),
+            (
+                Occur::Should,
+                Box::new(Boost::new(Box::new(english_term), r.english)),
+            ),
             self.boosted_term(f.title[0], &w.exact, r.title),
             self.boosted_term(f.title[1], &w.folded, r.title * 0.5),
         ];
+        if stem_is_syllable && english != w.folded {
+            clauses.push(self.boosted_term(folded, &english, r.english));
+        }
         if !w.syllable {
             // `Vietnam` meets `Việt Nam`, indexed as the joined pair `vietnam`.
             clauses.push(self.boosted_term(f.body_field(FieldKind::Joined), &w.folded, r.joined));

@@ -25,10 +25,8 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use tantivy::collector::DocSetCollector;
-use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{TantivyDocument, Term};
+use tantivy::{DocSet, TantivyDocument, Term, TERMINATED};
 
 use super::document::IndexDoc;
 
@@ -253,27 +251,48 @@ fn take_writer(index: &Index, opts: &IndexOptions) -> Result<IndexWriter> {
     Ok(writer)
 }
 
+/// Reads the manifest: every live `kind = f` document of the last commit.
+///
+/// Manifest documents sit between their files' passages in the compressed document store,
+/// so nearly every store block holds one. They are read segment by segment in document
+/// order, so each block is decompressed once and then served from the reader's block cache;
+/// in any other order (a collector's hash set, say) almost every read decompresses a block
+/// again.
 fn read_manifest(index: &Index) -> Result<HashMap<String, ManifestEntry>> {
     let fields = index.fields();
     let reader = index.tantivy().reader()?;
     let searcher = reader.searcher();
-    let query = TermQuery::new(
-        Term::from_field_text(fields.kind, KIND_FILE),
-        IndexRecordOption::Basic,
-    );
+    let term = Term::from_field_text(fields.kind, KIND_FILE);
     let mut manifest = HashMap::new();
-    for address in searcher.search(&query, &DocSetCollector)? {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let Some(key) = stored_str(&doc, fields.path) else {
+    for segment in searcher.segment_readers() {
+        let Some(mut postings) = segment
+            .inverted_index(fields.kind)?
+            .read_postings(&term, IndexRecordOption::Basic)
+            .map_err(tantivy::TantivyError::from)?
+        else {
             continue;
         };
-        let entry = ManifestEntry {
-            size: stored_u64(&doc, fields.file_size).unwrap_or(0),
-            mtime_ns: stored_i64(&doc, fields.file_mtime).unwrap_or(0),
-            hash: stored_u64(&doc, fields.file_hash).unwrap_or(0),
-            indexed_at: stored_i64(&doc, fields.indexed_at).unwrap_or(0),
-        };
-        manifest.insert(key.to_string(), entry);
+        // One block cached is all an in-order pass needs.
+        let store = segment
+            .get_store_reader(1)
+            .map_err(tantivy::TantivyError::from)?;
+        let alive = segment.alive_bitset();
+        let mut doc_id = postings.doc();
+        while doc_id != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc_id)) {
+                let doc: TantivyDocument = store.get(doc_id)?;
+                if let Some(key) = stored_str(&doc, fields.path) {
+                    let entry = ManifestEntry {
+                        size: stored_u64(&doc, fields.file_size).unwrap_or(0),
+                        mtime_ns: stored_i64(&doc, fields.file_mtime).unwrap_or(0),
+                        hash: stored_u64(&doc, fields.file_hash).unwrap_or(0),
+                        indexed_at: stored_i64(&doc, fields.indexed_at).unwrap_or(0),
+                    };
+                    manifest.insert(key.to_string(), entry);
+                }
+            }
+            doc_id = postings.advance();
+        }
     }
     Ok(manifest)
 }

@@ -14,7 +14,8 @@
 //! 5. files gone from the corpus lose their documents;
 //! 6. checkpoint commits every [`IndexOptions::checkpoint_bytes`] or
 //!    [`IndexOptions::checkpoint_secs`], so a killed cold build keeps most of its work; a final
-//!    commit, then merges are waited for so segments do not pile up run after run.
+//!    commit, then merges are waited for so segments do not pile up run after run. A run that
+//!    changed nothing commits nothing: the index is left as it was found.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::Hasher;
@@ -510,6 +511,8 @@ fn now_ns() -> i64 {
 
 /// Commits the writer when the checkpoint thresholds are reached.
 struct Committer {
+    /// Whether the writer holds operations (adds, deletes) not yet committed.
+    pending: bool,
     since_bytes: u64,
     since: Instant,
     max_bytes: u64,
@@ -519,6 +522,7 @@ struct Committer {
 impl Committer {
     fn new(opts: &IndexOptions) -> Self {
         Committer {
+            pending: false,
             since_bytes: 0,
             since: Instant::now(),
             max_bytes: opts.checkpoint_bytes,
@@ -545,6 +549,7 @@ impl Committer {
         super::fault::hit("mid-commit");
         prepared.commit()?;
         summary.commits += 1;
+        self.pending = false;
         self.since_bytes = 0;
         self.since = Instant::now();
         Ok(())
@@ -737,10 +742,15 @@ impl RunEnd<'_> {
         for key in self.manifest.keys() {
             if !self.seen.contains(key) {
                 writer.delete_term(Term::from_field_text(self.index.fields().path, key));
+                committer.pending = true;
                 summary.removed += 1;
             }
         }
-        committer.commit(&mut writer, &mut summary)?;
+        // A commit of nothing would still rewrite `meta.json` (a new opstamp, an fsync): a
+        // run that changed nothing leaves the index exactly as it found it.
+        if committer.pending {
+            committer.commit(&mut writer, &mut summary)?;
+        }
         writer.wait_merging_threads()?;
         summary.seconds = self.started.elapsed().as_secs_f64();
         progress.finish(&summary);
@@ -771,6 +781,7 @@ fn apply(
             if replaces {
                 writer.delete_term(Term::from_field_text(fields.path, &key));
             }
+            committer.pending = true;
             for doc in docs {
                 writer.add_document(doc)?;
             }
@@ -802,9 +813,11 @@ fn apply(
         } => {
             if !keep_old {
                 writer.delete_term(Term::from_field_text(fields.path, &key));
+                committer.pending = true;
             }
             if let Some(doc) = remembered {
                 writer.add_document(doc)?;
+                committer.pending = true;
             }
             summary.bytes_read += bytes;
             summary.skip(reason.split(':').next().unwrap_or("other"));

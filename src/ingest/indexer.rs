@@ -567,19 +567,33 @@ struct RunStart {
 }
 
 impl RunStart {
-    fn open(index_dir: &Path, opts: &IndexOptions) -> Result<RunStart> {
+    /// Opens the index for writing and reads its manifest while `alongside` runs on another
+    /// thread (the walk of the corpus: system calls, where the manifest is decompression, so
+    /// side by side they take the time of the longer one). The manifest's error wins.
+    fn open<T: Send>(
+        index_dir: &Path,
+        opts: &IndexOptions,
+        alongside: impl FnOnce(&Index) -> Result<T> + Send,
+    ) -> Result<(RunStart, T)> {
         let started = Instant::now();
         let run_started = now_ns();
         let (index, writer) = open_for_writing(index_dir, opts)?;
-        // The manifest is the first thing read from the segments' stored documents.
-        let manifest = read_manifest(&index).map_err(|e| index.explain_damage(e))?;
-        Ok(RunStart {
+        let (manifest, other) = std::thread::scope(|scope| {
+            let other = scope.spawn(|| alongside(&index));
+            // The manifest is the first thing read from the segments' stored documents.
+            let manifest = read_manifest(&index).map_err(|e| index.explain_damage(e));
+            (manifest, other.join())
+        });
+        let manifest = manifest?;
+        let other = other.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        let start = RunStart {
             started,
             run_started,
             index,
             writer,
             manifest,
-        })
+        };
+        Ok((start, other))
     }
 }
 
@@ -596,30 +610,39 @@ pub fn index_directory(
             std::io::Error::new(std::io::ErrorKind::NotFound, "not a directory"),
         ));
     }
-    let RunStart {
-        started,
-        run_started,
-        index,
-        mut writer,
-        manifest,
-    } = RunStart::open(index_dir, opts)?;
+    let walk_options = |index: &Index| {
+        let mut walk_opts = opts.walk.clone();
+        walk_opts.max_file_bytes = walk_opts
+            .max_file_bytes
+            .min(index.config().files.max_file_bytes);
+        walk_opts
+            .excludes
+            .extend(index.config().files.exclude.iter().cloned());
+        if walk_opts.globs.is_empty() {
+            walk_opts.globs = index.config().files.include.clone();
+        }
+        // The walker takes relative skip_dirs relative to the corpus root, while `index_dir`
+        // is relative to the working directory: hand it over absolute.
+        walk_opts
+            .skip_dirs
+            .push(std::path::absolute(index_dir).unwrap_or_else(|_| index_dir.to_path_buf()));
+        walk_opts
+    };
+    let (
+        RunStart {
+            started,
+            run_started,
+            index,
+            mut writer,
+            manifest,
+        },
+        (walk_opts, entries),
+    ) = RunStart::open(index_dir, opts, |index| {
+        let walk_opts = walk_options(index);
+        let entries = walk(corpus, &walk_opts)?;
+        Ok((walk_opts, entries))
+    })?;
     let mut summary = Summary::default();
-    let mut walk_opts = opts.walk.clone();
-    walk_opts.max_file_bytes = walk_opts
-        .max_file_bytes
-        .min(index.config().files.max_file_bytes);
-    walk_opts
-        .excludes
-        .extend(index.config().files.exclude.iter().cloned());
-    if walk_opts.globs.is_empty() {
-        walk_opts.globs = index.config().files.include.clone();
-    }
-    // The walker takes relative skip_dirs relative to the corpus root, while `index_dir` is
-    // relative to the working directory: hand it over absolute.
-    walk_opts
-        .skip_dirs
-        .push(std::path::absolute(index_dir).unwrap_or_else(|_| index_dir.to_path_buf()));
-    let entries = walk(corpus, &walk_opts)?;
     super::fault::hit("after-walk");
     super::fault::vanish(corpus);
 
@@ -847,13 +870,16 @@ pub fn index_jsonl(
     opts: &IndexOptions,
     progress: &mut dyn Progress,
 ) -> Result<Summary> {
-    let RunStart {
-        started,
-        run_started,
-        index,
-        mut writer,
-        manifest,
-    } = RunStart::open(index_dir, opts)?;
+    let (
+        RunStart {
+            started,
+            run_started,
+            index,
+            mut writer,
+            manifest,
+        },
+        (),
+    ) = RunStart::open(index_dir, opts, |_| Ok(()))?;
     let mut summary = Summary::default();
     let file = std::fs::File::open(jsonl).map_err(|e| Error::io(jsonl, e))?;
     let total = file.metadata().map(|m| m.len()).unwrap_or(0);

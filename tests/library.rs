@@ -77,6 +77,50 @@ fn index_then_search_through_the_library() {
     assert_eq!((summary.indexed, summary.unchanged), (0, 4));
 }
 
+/// A run that finds nothing to do leaves the index byte for byte as it was: no commit, so no
+/// new `meta.json` (tantivy would stamp even an empty commit). A removal still commits, once.
+#[test]
+fn a_run_without_changes_commits_nothing() {
+    let env = corpus();
+    let index_dir = env.path("corpus/.tim");
+    let run = || {
+        index_directory(
+            &env.path("corpus"),
+            &index_dir,
+            &IndexOptions::default(),
+            &mut NoProgress,
+        )
+        .unwrap()
+    };
+    assert_eq!(run().commits, 1);
+    let meta = || std::fs::read(index_dir.join("meta.json")).unwrap();
+    let before = meta();
+
+    let summary = run();
+    assert_eq!((summary.indexed, summary.unchanged), (0, 4));
+    assert_eq!(summary.commits, 0, "nothing changed, nothing to commit");
+    assert!(meta() == before, "meta.json was rewritten");
+
+    std::fs::remove_file(env.path("corpus/en/other.txt")).unwrap();
+    let summary = run();
+    assert_eq!((summary.removed, summary.commits), (1, 1));
+    assert!(meta() != before, "the removal was committed");
+    let hits = Searcher::open(&index_dir)
+        .unwrap()
+        .search("Nothing to see", 10)
+        .unwrap();
+    assert!(hits.iter().all(|h| h.path != "en/other.txt"), "{hits:?}");
+
+    // The removed file's manifest entry is deleted, not gone, until a merge: the manifest
+    // must not read it back (it would be "removed" again, and committed, run after run).
+    let summary = run();
+    assert_eq!(
+        (summary.indexed, summary.unchanged, summary.removed),
+        (0, 3, 0)
+    );
+    assert_eq!(summary.commits, 0);
+}
+
 #[test]
 fn one_searcher_serves_many_threads() {
     let env = corpus();

@@ -14,7 +14,8 @@
 //! 5. files gone from the corpus lose their documents;
 //! 6. checkpoint commits every [`IndexOptions::checkpoint_bytes`] or
 //!    [`IndexOptions::checkpoint_secs`], so a killed cold build keeps most of its work; a final
-//!    commit, then merges are waited for so segments do not pile up run after run.
+//!    commit, then merges are waited for so segments do not pile up run after run. A run that
+//!    changed nothing commits nothing: the index is left as it was found.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::Hasher;
@@ -25,10 +26,8 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use tantivy::collector::DocSetCollector;
-use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{TantivyDocument, Term};
+use tantivy::{DocSet, TantivyDocument, Term, TERMINATED};
 
 use super::document::IndexDoc;
 
@@ -253,27 +252,48 @@ fn take_writer(index: &Index, opts: &IndexOptions) -> Result<IndexWriter> {
     Ok(writer)
 }
 
+/// Reads the manifest: every live `kind = f` document of the last commit.
+///
+/// Manifest documents sit between their files' passages in the compressed document store,
+/// so nearly every store block holds one. They are read segment by segment in document
+/// order, so each block is decompressed once and then served from the reader's block cache;
+/// in any other order (a collector's hash set, say) almost every read decompresses a block
+/// again.
 fn read_manifest(index: &Index) -> Result<HashMap<String, ManifestEntry>> {
     let fields = index.fields();
     let reader = index.tantivy().reader()?;
     let searcher = reader.searcher();
-    let query = TermQuery::new(
-        Term::from_field_text(fields.kind, KIND_FILE),
-        IndexRecordOption::Basic,
-    );
+    let term = Term::from_field_text(fields.kind, KIND_FILE);
     let mut manifest = HashMap::new();
-    for address in searcher.search(&query, &DocSetCollector)? {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let Some(key) = stored_str(&doc, fields.path) else {
+    for segment in searcher.segment_readers() {
+        let Some(mut postings) = segment
+            .inverted_index(fields.kind)?
+            .read_postings(&term, IndexRecordOption::Basic)
+            .map_err(tantivy::TantivyError::from)?
+        else {
             continue;
         };
-        let entry = ManifestEntry {
-            size: stored_u64(&doc, fields.file_size).unwrap_or(0),
-            mtime_ns: stored_i64(&doc, fields.file_mtime).unwrap_or(0),
-            hash: stored_u64(&doc, fields.file_hash).unwrap_or(0),
-            indexed_at: stored_i64(&doc, fields.indexed_at).unwrap_or(0),
-        };
-        manifest.insert(key.to_string(), entry);
+        // One block cached is all an in-order pass needs.
+        let store = segment
+            .get_store_reader(1)
+            .map_err(tantivy::TantivyError::from)?;
+        let alive = segment.alive_bitset();
+        let mut doc_id = postings.doc();
+        while doc_id != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc_id)) {
+                let doc: TantivyDocument = store.get(doc_id)?;
+                if let Some(key) = stored_str(&doc, fields.path) {
+                    let entry = ManifestEntry {
+                        size: stored_u64(&doc, fields.file_size).unwrap_or(0),
+                        mtime_ns: stored_i64(&doc, fields.file_mtime).unwrap_or(0),
+                        hash: stored_u64(&doc, fields.file_hash).unwrap_or(0),
+                        indexed_at: stored_i64(&doc, fields.indexed_at).unwrap_or(0),
+                    };
+                    manifest.insert(key.to_string(), entry);
+                }
+            }
+            doc_id = postings.advance();
+        }
     }
     Ok(manifest)
 }
@@ -491,6 +511,8 @@ fn now_ns() -> i64 {
 
 /// Commits the writer when the checkpoint thresholds are reached.
 struct Committer {
+    /// Whether the writer holds operations (adds, deletes) not yet committed.
+    pending: bool,
     since_bytes: u64,
     since: Instant,
     max_bytes: u64,
@@ -500,6 +522,7 @@ struct Committer {
 impl Committer {
     fn new(opts: &IndexOptions) -> Self {
         Committer {
+            pending: false,
             since_bytes: 0,
             since: Instant::now(),
             max_bytes: opts.checkpoint_bytes,
@@ -526,6 +549,7 @@ impl Committer {
         super::fault::hit("mid-commit");
         prepared.commit()?;
         summary.commits += 1;
+        self.pending = false;
         self.since_bytes = 0;
         self.since = Instant::now();
         Ok(())
@@ -543,19 +567,33 @@ struct RunStart {
 }
 
 impl RunStart {
-    fn open(index_dir: &Path, opts: &IndexOptions) -> Result<RunStart> {
+    /// Opens the index for writing and reads its manifest while `alongside` runs on another
+    /// thread (the walk of the corpus: system calls, where the manifest is decompression, so
+    /// side by side they take the time of the longer one). The manifest's error wins.
+    fn open<T: Send>(
+        index_dir: &Path,
+        opts: &IndexOptions,
+        alongside: impl FnOnce(&Index) -> Result<T> + Send,
+    ) -> Result<(RunStart, T)> {
         let started = Instant::now();
         let run_started = now_ns();
         let (index, writer) = open_for_writing(index_dir, opts)?;
-        // The manifest is the first thing read from the segments' stored documents.
-        let manifest = read_manifest(&index).map_err(|e| index.explain_damage(e))?;
-        Ok(RunStart {
+        let (manifest, other) = std::thread::scope(|scope| {
+            let other = scope.spawn(|| alongside(&index));
+            // The manifest is the first thing read from the segments' stored documents.
+            let manifest = read_manifest(&index).map_err(|e| index.explain_damage(e));
+            (manifest, other.join())
+        });
+        let manifest = manifest?;
+        let other = other.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        let start = RunStart {
             started,
             run_started,
             index,
             writer,
             manifest,
-        })
+        };
+        Ok((start, other))
     }
 }
 
@@ -572,30 +610,39 @@ pub fn index_directory(
             std::io::Error::new(std::io::ErrorKind::NotFound, "not a directory"),
         ));
     }
-    let RunStart {
-        started,
-        run_started,
-        index,
-        mut writer,
-        manifest,
-    } = RunStart::open(index_dir, opts)?;
+    let walk_options = |index: &Index| {
+        let mut walk_opts = opts.walk.clone();
+        walk_opts.max_file_bytes = walk_opts
+            .max_file_bytes
+            .min(index.config().files.max_file_bytes);
+        walk_opts
+            .excludes
+            .extend(index.config().files.exclude.iter().cloned());
+        if walk_opts.globs.is_empty() {
+            walk_opts.globs = index.config().files.include.clone();
+        }
+        // The walker takes relative skip_dirs relative to the corpus root, while `index_dir`
+        // is relative to the working directory: hand it over absolute.
+        walk_opts
+            .skip_dirs
+            .push(std::path::absolute(index_dir).unwrap_or_else(|_| index_dir.to_path_buf()));
+        walk_opts
+    };
+    let (
+        RunStart {
+            started,
+            run_started,
+            index,
+            mut writer,
+            manifest,
+        },
+        (walk_opts, entries),
+    ) = RunStart::open(index_dir, opts, |index| {
+        let walk_opts = walk_options(index);
+        let entries = walk(corpus, &walk_opts)?;
+        Ok((walk_opts, entries))
+    })?;
     let mut summary = Summary::default();
-    let mut walk_opts = opts.walk.clone();
-    walk_opts.max_file_bytes = walk_opts
-        .max_file_bytes
-        .min(index.config().files.max_file_bytes);
-    walk_opts
-        .excludes
-        .extend(index.config().files.exclude.iter().cloned());
-    if walk_opts.globs.is_empty() {
-        walk_opts.globs = index.config().files.include.clone();
-    }
-    // The walker takes relative skip_dirs relative to the corpus root, while `index_dir` is
-    // relative to the working directory: hand it over absolute.
-    walk_opts
-        .skip_dirs
-        .push(std::path::absolute(index_dir).unwrap_or_else(|_| index_dir.to_path_buf()));
-    let entries = walk(corpus, &walk_opts)?;
     super::fault::hit("after-walk");
     super::fault::vanish(corpus);
 
@@ -718,10 +765,15 @@ impl RunEnd<'_> {
         for key in self.manifest.keys() {
             if !self.seen.contains(key) {
                 writer.delete_term(Term::from_field_text(self.index.fields().path, key));
+                committer.pending = true;
                 summary.removed += 1;
             }
         }
-        committer.commit(&mut writer, &mut summary)?;
+        // A commit of nothing would still rewrite `meta.json` (a new opstamp, an fsync): a
+        // run that changed nothing leaves the index exactly as it found it.
+        if committer.pending {
+            committer.commit(&mut writer, &mut summary)?;
+        }
         writer.wait_merging_threads()?;
         summary.seconds = self.started.elapsed().as_secs_f64();
         progress.finish(&summary);
@@ -752,6 +804,7 @@ fn apply(
             if replaces {
                 writer.delete_term(Term::from_field_text(fields.path, &key));
             }
+            committer.pending = true;
             for doc in docs {
                 writer.add_document(doc)?;
             }
@@ -783,9 +836,11 @@ fn apply(
         } => {
             if !keep_old {
                 writer.delete_term(Term::from_field_text(fields.path, &key));
+                committer.pending = true;
             }
             if let Some(doc) = remembered {
                 writer.add_document(doc)?;
+                committer.pending = true;
             }
             summary.bytes_read += bytes;
             summary.skip(reason.split(':').next().unwrap_or("other"));
@@ -815,13 +870,16 @@ pub fn index_jsonl(
     opts: &IndexOptions,
     progress: &mut dyn Progress,
 ) -> Result<Summary> {
-    let RunStart {
-        started,
-        run_started,
-        index,
-        mut writer,
-        manifest,
-    } = RunStart::open(index_dir, opts)?;
+    let (
+        RunStart {
+            started,
+            run_started,
+            index,
+            mut writer,
+            manifest,
+        },
+        (),
+    ) = RunStart::open(index_dir, opts, |_| Ok(()))?;
     let mut summary = Summary::default();
     let file = std::fs::File::open(jsonl).map_err(|e| Error::io(jsonl, e))?;
     let total = file.metadata().map(|m| m.len()).unwrap_or(0);

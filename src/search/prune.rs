@@ -25,6 +25,7 @@
 //! level it cannot read (a `Must` clause, such as a quoted phrase or a glob filter) is run by
 //! tantivy as it is.
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use tantivy::query::{
@@ -148,6 +149,9 @@ struct Plan {
     root: Arc<Node>,
     leaves: Vec<Leaf>,
     excluded: Vec<Box<dyn Weight>>,
+    /// The highest threshold a top-k heap reached in a segment already searched, as `f32`
+    /// bits (see [`Plan::for_each_pruning`]).
+    floor: AtomicU32,
 }
 
 impl Plan {
@@ -170,6 +174,7 @@ impl Plan {
             root: Arc::new(Node::Sum(Vec::new())),
             leaves: Vec::new(),
             excluded: Vec::new(),
+            floor: AtomicU32::new(Score::MIN.to_bits()),
         };
         let mut children = Vec::new();
         for (occur, clause) in top.clauses() {
@@ -346,15 +351,36 @@ impl Weight for Plan {
         reader: &SegmentReader,
         callback: &mut dyn FnMut(DocId, Score) -> Score,
     ) -> tantivy::Result<()> {
+        // tantivy gives every segment a fresh top-k heap starting from nothing, but a heap
+        // that filled up in an earlier segment holds k passages scoring at least its
+        // threshold: the index's k-th best can only be higher, so a passage scoring below it
+        // cannot be in the merged top k, whatever segment it is in. Passages scoring exactly
+        // the floor are still offered (ties are decided by tantivy's merge, not here).
+        let floor = Score::from_bits(self.floor.load(Ordering::Relaxed));
+        let below_floor = if floor > Score::MIN {
+            floor.next_down()
+        } else {
+            Score::MIN
+        };
+        let mut reached = threshold;
         let (mut leaves, mut excluded) = self.scorers(reader, 1.0)?;
         max_score(
             &self.root,
             &mut leaves,
             &self.leaves.iter().map(|l| l.bound).collect::<Vec<_>>(),
             &mut excluded,
-            threshold,
-            callback,
+            threshold.max(below_floor),
+            &mut |doc, score| {
+                reached = callback(doc, score);
+                reached.max(below_floor)
+            },
         );
+        // Segments may be searched in parallel: keep the highest floor.
+        let _ = self
+            .floor
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |bits| {
+                (reached > Score::from_bits(bits)).then_some(reached.to_bits())
+            });
         Ok(())
     }
 }

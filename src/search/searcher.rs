@@ -354,8 +354,9 @@ impl Searcher {
             });
         }
         let exact = self.index.fields().body_field(FieldKind::Exact);
+        let joined = self.index.fields().body_field(FieldKind::Joined);
         let restorer = self.restorer_for(searcher)?;
-        let forms = restorer.restore(&words, searcher, exact);
+        let forms = restorer.restore(&words, searcher, exact, joined);
         let suggestion = suggestion(query, &words, &forms);
         Ok(Restoration {
             words,

@@ -34,7 +34,7 @@ use tantivy::query::{
 };
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
-use super::bm25::Bm25TermQuery;
+use super::bm25::{Bm25Scorer, Bm25TermQuery};
 use super::proximity::ProximityQuery;
 
 /// Relative slack added to every bound: leaf scores and their sums are rounded f32, the bounds
@@ -363,7 +363,8 @@ impl Weight for Plan {
             Score::MIN
         };
         let mut reached = threshold;
-        let (mut leaves, mut excluded) = self.scorers(reader, 1.0)?;
+        let (leaves, mut excluded) = self.scorers(reader, 1.0)?;
+        let mut leaves: Vec<LeafScorer> = leaves.into_iter().map(LeafScorer::of).collect();
         max_score(
             &self.root,
             &mut leaves,
@@ -385,6 +386,54 @@ impl Weight for Plan {
     }
 }
 
+/// A leaf's scorer in the pruned loop: BM25 terms (most leaves) called directly, so that the
+/// per-posting calls inline, anything else through its trait object.
+enum LeafScorer {
+    Bm25(Box<Bm25Scorer>),
+    Other(Box<dyn Scorer>),
+}
+
+impl LeafScorer {
+    fn of(scorer: Box<dyn Scorer>) -> LeafScorer {
+        match scorer.downcast::<Bm25Scorer>() {
+            Ok(bm25) => LeafScorer::Bm25(bm25),
+            Err(other) => LeafScorer::Other(other),
+        }
+    }
+
+    #[inline]
+    fn doc(&self) -> DocId {
+        match self {
+            LeafScorer::Bm25(s) => s.doc(),
+            LeafScorer::Other(s) => s.doc(),
+        }
+    }
+
+    #[inline]
+    fn advance(&mut self) -> DocId {
+        match self {
+            LeafScorer::Bm25(s) => s.advance(),
+            LeafScorer::Other(s) => s.advance(),
+        }
+    }
+
+    #[inline]
+    fn seek(&mut self, target: DocId) -> DocId {
+        match self {
+            LeafScorer::Bm25(s) => s.seek(target),
+            LeafScorer::Other(s) => s.seek(target),
+        }
+    }
+
+    #[inline]
+    fn score(&mut self) -> Score {
+        match self {
+            LeafScorer::Bm25(s) => s.score(),
+            LeafScorer::Other(s) => s.score(),
+        }
+    }
+}
+
 /// Most passages gathered at a time from the essential leaves (as tantivy's buffered union
 /// does).
 const WINDOW: u32 = 4096;
@@ -402,7 +451,7 @@ const FIRST_WINDOW: u32 = 128;
 /// `seek`, largest bound first, dropped as soon as they cannot make it) and summed exactly.
 fn max_score(
     root: &Node,
-    leaves: &mut [Box<dyn Scorer>],
+    leaves: &mut [LeafScorer],
     bounds: &[f64],
     excluded: &mut [Box<dyn Scorer>],
     mut threshold: Score,

@@ -528,13 +528,6 @@ fn max_score(
                     scores[i] = None;
                 }
                 touched.clear();
-                let mut link = head[at];
-                while link != u32::MAX {
-                    let (i, s, next) = found[link as usize];
-                    scores[i as usize] = Some(s);
-                    touched.push(i as usize);
-                    link = next;
-                }
                 // Largest bounds first: they decide soonest whether the passage can make it.
                 for &i in order[..essential].iter().rev() {
                     if can <= t {
@@ -554,6 +547,14 @@ fn max_score(
                 }
                 if can <= t || is_excluded(excluded, doc) {
                     continue;
+                }
+                // Only now, for the few passages that may get in, the essential leaves' scores.
+                let mut link = head[at];
+                while link != u32::MAX {
+                    let (i, s, next) = found[link as usize];
+                    scores[i as usize] = Some(s);
+                    touched.push(i as usize);
+                    link = next;
                 }
                 if let Some(score) = sum(root, &scores) {
                     if score > threshold {

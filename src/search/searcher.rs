@@ -22,7 +22,6 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery, TermSetQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{IndexReader, ReloadPolicy, TantivyDocument, Term};
@@ -34,6 +33,7 @@ use super::prune::{Boost, PrunedQuery};
 use super::query::{parse_query, plain_words, ParsedQuery, Term as QueryTerm};
 use super::restore::{suggestion, Restorer};
 use super::snippet::make_snippet;
+use super::top::TopWithTies;
 use crate::error::{Error, Result};
 use crate::index::{stored_str, stored_u64, Index};
 use crate::schema::{Ranking, KIND_PASSAGE};
@@ -236,12 +236,11 @@ impl Searcher {
             // Same hits and scores, without scoring every passage of every common word.
             query = Box::new(PrunedQuery::new(query));
         }
-        // A margin past the limit lets ties at the cut be ordered deterministically.
-        let wanted = opts.limit.saturating_add(16);
+        // Every passage tied at the cut is collected, so that ties are ordered by path.
         let stats = PassageStats::new(&searcher, self.index.fields().kind, KIND_PASSAGE)?;
         let top = searcher.search_with_statistics_provider(
             &query,
-            &TopDocs::with_limit(wanted).order_by_score(),
+            &TopWithTies::new(opts.limit),
             &stats,
         )?;
         let fields = self.index.fields();

@@ -150,7 +150,7 @@ mod tests {
     fn keeps_the_k_best_and_their_ties() {
         let mut hits = vec![(1.0, 'a'), (3.0, 'b'), (2.0, 'c'), (2.0, 'd'), (0.5, 'e')];
         keep_top(&mut hits, 2);
-        hits.sort_by(|a, b| a.1.cmp(&b.1));
+        hits.sort_by_key(|h| h.1);
         assert_eq!(hits, vec![(3.0, 'b'), (2.0, 'c'), (2.0, 'd')]);
         let mut few = vec![(1.0, 'a')];
         keep_top(&mut few, 3);

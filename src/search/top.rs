@@ -5,10 +5,12 @@
 //! order; hits are ordered by path instead (see [`super::searcher`]), so every tied passage
 //! must reach that ordering. Collecting exactly the ties (rather than a fixed margin past
 //! `k`) also keeps the threshold the pruned loop works against ([`super::prune`]) at the
-//! k-th score, the highest it can be.
+//! k-th score, the highest it can be; a segment starts from the k-th best score of the
+//! segments collected before it, not from nothing as tantivy's collectors do.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::sync::Mutex;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::Weight;
@@ -18,12 +20,18 @@ use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 /// particular order.
 pub(crate) struct TopWithTies {
     k: usize,
+    /// The k best scores of the segments collected so far: a segment starts from their k-th,
+    /// below which none of its passages can make the cut.
+    best: Mutex<BinaryHeap<Reverse<Ordered>>>,
 }
 
 impl TopWithTies {
     /// Collects the best `k` (at least 1).
     pub(crate) fn new(k: usize) -> TopWithTies {
-        TopWithTies { k: k.max(1) }
+        TopWithTies {
+            k: k.max(1),
+            best: Mutex::default(),
+        }
     }
 }
 
@@ -88,10 +96,18 @@ impl Collector for TopWithTies {
         reader: &SegmentReader,
     ) -> tantivy::Result<Self::Fruit> {
         let alive = reader.alive_bitset();
-        let mut best: BinaryHeap<Reverse<Ordered>> = BinaryHeap::with_capacity(self.k + 1);
+        // This segment's passages compete with the best of the segments collected before
+        // (segments may be collected in parallel: each adds its own scores when done).
+        let mut best = self.best.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let kth = |best: &BinaryHeap<Reverse<Ordered>>| match best.peek() {
+            // Passages tied with the k-th are still wanted: offer those scoring at least it.
+            Some(r) if best.len() == self.k => r.0 .0.next_down(),
+            _ => Score::MIN,
+        };
         let mut hits: Vec<(Score, DocId)> = Vec::new();
-        let mut threshold = Score::MIN;
-        weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
+        let start = kth(&best);
+        let mut threshold = start;
+        weight.for_each_pruning(start, reader, &mut |doc, score| {
             if alive.is_some_and(|a| a.is_deleted(doc)) {
                 return threshold;
             }
@@ -100,17 +116,21 @@ impl Collector for TopWithTies {
             if best.len() > self.k {
                 best.pop();
             }
-            if best.len() == self.k {
-                // Passages tied with the k-th are still wanted: offer those scoring at least it.
-                let kth = best.peek().map_or(Score::MIN, |r| r.0 .0);
-                threshold = kth.next_down();
-                if hits.len() >= 4 * self.k {
-                    keep_top(&mut hits, self.k);
-                }
+            threshold = kth(&best);
+            if hits.len() >= 4 * self.k {
+                keep_top(&mut hits, self.k);
             }
             threshold
         })?;
         keep_top(&mut hits, self.k);
+        let mut shared = self.best.lock().unwrap_or_else(|e| e.into_inner());
+        for &(score, _) in &hits {
+            shared.push(Reverse(Ordered(score)));
+            if shared.len() > self.k {
+                shared.pop();
+            }
+        }
+        drop(shared);
         Ok(hits
             .into_iter()
             .map(|(score, doc)| (score, DocAddress::new(segment, doc)))

@@ -6,9 +6,10 @@
 mod shared_support;
 
 use tantivy::collector::Count;
-use tantivy::query::PhraseQuery;
+use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
-use timkiem::search::restore::pair_counts;
+use timkiem::search::restore::{pair_counts, pair_counts_within};
 use timkiem::search::searcher::PRUNE_MAX_LIMIT;
 use timkiem::text::analyzer::FieldKind;
 use timkiem::{Hit, JsonlKeys, NoProgress, SearchOptions, Searcher};
@@ -120,4 +121,53 @@ fn pair_counts_equal_phrase_counts() {
         }
     }
     assert!(nonzero >= 3, "the pairs chosen should occur: {counts:?}");
+}
+
+#[test]
+fn pair_counts_within_the_joined_token_equal_phrase_counts_there() {
+    let Some((_dir, searcher, _)) = viquad(0) else {
+        return;
+    };
+    let fields = searcher.index().fields();
+    let (exact, joined) = (
+        fields.body_field(FieldKind::Exact),
+        fields.body_field(FieldKind::Joined),
+    );
+    let reader = searcher.index().tantivy().reader().unwrap();
+    let tantivy_searcher = reader.searcher();
+    // The candidate forms of `viet nam` and of `nam nay`, and a joined token no passage has.
+    for (left, right, token) in [
+        (
+            &["việt", "viết", "viet"][..],
+            &["nam", "năm", "nằm"][..],
+            "vietnam",
+        ),
+        (
+            &["năm", "nam", "nằm"][..],
+            &["nay", "này", "nầy"][..],
+            "namnay",
+        ),
+        (&["năm"][..], &["nay"][..], "zzzzzz"),
+    ] {
+        let within = Term::from_field_text(joined, token);
+        let counts = pair_counts_within(&tantivy_searcher, exact, Some(&within), left, right);
+        let mut nonzero = 0;
+        for (j, a) in left.iter().enumerate() {
+            for (k, b) in right.iter().enumerate() {
+                let phrase = PhraseQuery::new(vec![
+                    Term::from_field_text(exact, a),
+                    Term::from_field_text(exact, b),
+                ]);
+                let holding = TermQuery::new(within.clone(), IndexRecordOption::Basic);
+                let both = BooleanQuery::new(vec![
+                    (Occur::Must, Box::new(phrase) as Box<dyn Query>),
+                    (Occur::Must, Box::new(holding)),
+                ]);
+                let expected = tantivy_searcher.search(&both, &Count).unwrap() as u64;
+                assert_eq!(counts[j][k], expected, "{a} {b} within {token}");
+                nonzero += usize::from(expected > 0);
+            }
+        }
+        assert_eq!(nonzero > 0, token != "zzzzzz", "{token}: {counts:?}");
+    }
 }

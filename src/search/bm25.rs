@@ -244,7 +244,9 @@ impl Weight for Bm25TermWeight {
     }
 }
 
-struct Bm25Scorer {
+/// The scorer of a [`Bm25TermWeight`] in one segment; concrete so that [`super::prune`] can
+/// call it without dynamic dispatch in its inner loops.
+pub(crate) struct Bm25Scorer {
     postings: SegmentPostings,
     fieldnorms: FieldNormReader,
     /// `idf * (k1 + 1) * boost`.
@@ -253,14 +255,17 @@ struct Bm25Scorer {
 }
 
 impl DocSet for Bm25Scorer {
+    #[inline]
     fn advance(&mut self) -> DocId {
         self.postings.advance()
     }
 
+    #[inline]
     fn seek(&mut self, target: DocId) -> DocId {
         self.postings.seek(target)
     }
 
+    #[inline]
     fn doc(&self) -> DocId {
         self.postings.doc()
     }
@@ -271,6 +276,7 @@ impl DocSet for Bm25Scorer {
 }
 
 impl Scorer for Bm25Scorer {
+    #[inline]
     fn score(&mut self) -> Score {
         let doc = self.postings.doc();
         let tf = self.postings.term_freq() as f32;

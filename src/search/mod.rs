@@ -25,3 +25,4 @@ pub mod query;
 pub mod restore;
 pub mod searcher;
 pub mod snippet;
+mod top;

@@ -25,6 +25,7 @@
 //! level it cannot read (a `Must` clause, such as a quoted phrase or a glob filter) is run by
 //! tantivy as it is.
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use tantivy::query::{
@@ -33,7 +34,7 @@ use tantivy::query::{
 };
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
-use super::bm25::Bm25TermQuery;
+use super::bm25::{Bm25Scorer, Bm25TermQuery};
 use super::proximity::ProximityQuery;
 
 /// Relative slack added to every bound: leaf scores and their sums are rounded f32, the bounds
@@ -148,6 +149,9 @@ struct Plan {
     root: Arc<Node>,
     leaves: Vec<Leaf>,
     excluded: Vec<Box<dyn Weight>>,
+    /// The highest threshold a top-k heap reached in a segment already searched, as `f32`
+    /// bits (see [`Plan::for_each_pruning`]).
+    floor: AtomicU32,
 }
 
 impl Plan {
@@ -170,6 +174,7 @@ impl Plan {
             root: Arc::new(Node::Sum(Vec::new())),
             leaves: Vec::new(),
             excluded: Vec::new(),
+            floor: AtomicU32::new(Score::MIN.to_bits()),
         };
         let mut children = Vec::new();
         for (occur, clause) in top.clauses() {
@@ -346,16 +351,86 @@ impl Weight for Plan {
         reader: &SegmentReader,
         callback: &mut dyn FnMut(DocId, Score) -> Score,
     ) -> tantivy::Result<()> {
-        let (mut leaves, mut excluded) = self.scorers(reader, 1.0)?;
+        // tantivy gives every segment a fresh top-k heap starting from nothing, but a heap
+        // that filled up in an earlier segment holds k passages scoring at least its
+        // threshold: the index's k-th best can only be higher, so a passage scoring below it
+        // cannot be in the merged top k, whatever segment it is in. Passages scoring exactly
+        // the floor are still offered (ties are decided by tantivy's merge, not here).
+        let floor = Score::from_bits(self.floor.load(Ordering::Relaxed));
+        let below_floor = if floor > Score::MIN {
+            floor.next_down()
+        } else {
+            Score::MIN
+        };
+        let mut reached = threshold;
+        let (leaves, mut excluded) = self.scorers(reader, 1.0)?;
+        let mut leaves: Vec<LeafScorer> = leaves.into_iter().map(LeafScorer::of).collect();
         max_score(
             &self.root,
             &mut leaves,
             &self.leaves.iter().map(|l| l.bound).collect::<Vec<_>>(),
             &mut excluded,
-            threshold,
-            callback,
+            threshold.max(below_floor),
+            &mut |doc, score| {
+                reached = callback(doc, score);
+                reached.max(below_floor)
+            },
         );
+        // Segments may be searched in parallel: keep the highest floor.
+        let _ = self
+            .floor
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |bits| {
+                (reached > Score::from_bits(bits)).then_some(reached.to_bits())
+            });
         Ok(())
+    }
+}
+
+/// A leaf's scorer in the pruned loop: BM25 terms (most leaves) called directly, so that the
+/// per-posting calls inline, anything else through its trait object.
+enum LeafScorer {
+    Bm25(Box<Bm25Scorer>),
+    Other(Box<dyn Scorer>),
+}
+
+impl LeafScorer {
+    fn of(scorer: Box<dyn Scorer>) -> LeafScorer {
+        match scorer.downcast::<Bm25Scorer>() {
+            Ok(bm25) => LeafScorer::Bm25(bm25),
+            Err(other) => LeafScorer::Other(other),
+        }
+    }
+
+    #[inline]
+    fn doc(&self) -> DocId {
+        match self {
+            LeafScorer::Bm25(s) => s.doc(),
+            LeafScorer::Other(s) => s.doc(),
+        }
+    }
+
+    #[inline]
+    fn advance(&mut self) -> DocId {
+        match self {
+            LeafScorer::Bm25(s) => s.advance(),
+            LeafScorer::Other(s) => s.advance(),
+        }
+    }
+
+    #[inline]
+    fn seek(&mut self, target: DocId) -> DocId {
+        match self {
+            LeafScorer::Bm25(s) => s.seek(target),
+            LeafScorer::Other(s) => s.seek(target),
+        }
+    }
+
+    #[inline]
+    fn score(&mut self) -> Score {
+        match self {
+            LeafScorer::Bm25(s) => s.score(),
+            LeafScorer::Other(s) => s.score(),
+        }
     }
 }
 
@@ -376,7 +451,7 @@ const FIRST_WINDOW: u32 = 128;
 /// `seek`, largest bound first, dropped as soon as they cannot make it) and summed exactly.
 fn max_score(
     root: &Node,
-    leaves: &mut [Box<dyn Scorer>],
+    leaves: &mut [LeafScorer],
     bounds: &[f64],
     excluded: &mut [Box<dyn Scorer>],
     mut threshold: Score,
@@ -453,13 +528,6 @@ fn max_score(
                     scores[i] = None;
                 }
                 touched.clear();
-                let mut link = head[at];
-                while link != u32::MAX {
-                    let (i, s, next) = found[link as usize];
-                    scores[i as usize] = Some(s);
-                    touched.push(i as usize);
-                    link = next;
-                }
                 // Largest bounds first: they decide soonest whether the passage can make it.
                 for &i in order[..essential].iter().rev() {
                     if can <= t {
@@ -479,6 +547,14 @@ fn max_score(
                 }
                 if can <= t || is_excluded(excluded, doc) {
                     continue;
+                }
+                // Only now, for the few passages that may get in, the essential leaves' scores.
+                let mut link = head[at];
+                while link != u32::MAX {
+                    let (i, s, next) = found[link as usize];
+                    scores[i as usize] = Some(s);
+                    touched.push(i as usize);
+                    link = next;
                 }
                 if let Some(score) = sum(root, &scores) {
                     if score > threshold {

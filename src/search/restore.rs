@@ -8,7 +8,11 @@
 //! - **pairs**: for two adjacent query syllables, the number of passages holding each pair of
 //!   candidate forms next to each other, counted on demand from the positions of
 //!   `body_exact` ([`pair_counts`]: what a phrase query would count, all pairs of two adjacent
-//!   words in one pass), so `hoang xuan` prefers `hoàng xuân`.
+//!   words in one pass), so `hoang xuan` prefers `hoàng xuân`. Only passages holding the
+//!   pair's `joined` token are read ([`pair_counts_within`]): the two syllables with only
+//!   spaces between, as typed in the query. Reading every passage holding both words cost a
+//!   third of a stripped query's time, and the spaced pairs restore slightly better
+//!   (stripped ViQuAD questions: 95.2% → 95.3% of syllables).
 //!
 //! The best sequence of forms is found with Viterbi over a bigram model interpolated with the
 //! unigram one. Only words typed without any diacritic that are possible Vietnamese syllables
@@ -99,16 +103,20 @@ impl Restorer {
         &self,
         searcher: &tantivy::Searcher,
         exact: Field,
+        joined: Option<&Term>,
         left: &[&str],
         right: &[&str],
     ) -> Arc<Vec<Vec<u64>>> {
         if self.generation != Some(searcher.generation().generation_id()) {
-            return Arc::new(pair_counts(searcher, exact, left, right));
+            return Arc::new(pair_counts_within(searcher, exact, joined, left, right));
         }
         // Forms never contain control characters: they separate the key's parts.
+        // The joined token is the two forms' folded forms concatenated: only whether it
+        // filters needs to be in the key.
         let key = format!(
-            "{}\u{2}{}\u{2}{}",
+            "{}\u{2}{}\u{2}{}\u{2}{}",
             exact.field_id(),
+            joined.is_some(),
             left.join("\u{1}"),
             right.join("\u{1}")
         );
@@ -120,7 +128,7 @@ impl Restorer {
         {
             return found.clone();
         }
-        let counts = Arc::new(pair_counts(searcher, exact, left, right));
+        let counts = Arc::new(pair_counts_within(searcher, exact, joined, left, right));
         let mut pairs = self.pairs.lock().unwrap_or_else(|e| e.into_inner());
         if pairs.len() >= MAX_CACHED_PAIRS {
             // Bounded memory: start over rather than track recency.
@@ -145,6 +153,7 @@ impl Restorer {
         words: &[AnalyzedWord],
         searcher: &tantivy::Searcher,
         exact: Field,
+        joined: Field,
     ) -> Vec<String> {
         // Candidates per word, with their probability given the folded form.
         let lattice: Vec<Vec<(String, f64)>> = words
@@ -173,7 +182,10 @@ impl Restorer {
             let pairs = if adjacent && choice {
                 let left: Vec<&str> = lattice[i - 1].iter().map(|(f, _)| f.as_str()).collect();
                 let right: Vec<&str> = lattice[i].iter().map(|(f, _)| f.as_str()).collect();
-                self.cached_pair_counts(searcher, exact, &left, &right)
+                let within = words[i - 1]
+                    .joined_with(&words[i])
+                    .map(|j| Term::from_field_text(joined, &j));
+                self.cached_pair_counts(searcher, exact, within.as_ref(), &left, &right)
             } else {
                 Arc::default()
             };
@@ -223,10 +235,26 @@ pub fn pair_counts(
     left: &[&str],
     right: &[&str],
 ) -> Vec<Vec<u64>> {
+    pair_counts_within(searcher, exact, None, left, right)
+}
+
+/// [`pair_counts`], counted only in the passages that hold `joined` (when given): the
+/// `joined` token of the two words' folded forms, which a passage holds where they are
+/// adjacent with only spaces between. For two syllables that is where the counted pairs are
+/// (but for the rare pair split by punctuation), and it is far rarer than the two words
+/// merely occurring in the same passage, which is what [`pair_counts`] has to read the
+/// positions of.
+pub fn pair_counts_within(
+    searcher: &tantivy::Searcher,
+    exact: Field,
+    joined: Option<&Term>,
+    left: &[&str],
+    right: &[&str],
+) -> Vec<Vec<u64>> {
     let mut counts = vec![vec![0u64; right.len()]; left.len()];
     for segment in searcher.segment_readers() {
         // An unreadable segment counts nothing, as a failed phrase count did.
-        let _ = count_segment_pairs(segment, exact, left, right, &mut counts);
+        let _ = count_segment_pairs(segment, exact, joined, left, right, &mut counts);
     }
     counts
 }
@@ -234,10 +262,21 @@ pub fn pair_counts(
 fn count_segment_pairs(
     segment: &tantivy::SegmentReader,
     exact: Field,
+    joined: Option<&Term>,
     left: &[&str],
     right: &[&str],
     counts: &mut [Vec<u64>],
 ) -> tantivy::Result<()> {
+    let mut within = match joined {
+        Some(term) => {
+            let inverted = segment.inverted_index(term.field())?;
+            match inverted.read_postings(term, IndexRecordOption::Basic)? {
+                Some(postings) => Some(postings),
+                None => return Ok(()),
+            }
+        }
+        None => None,
+    };
     let inverted = segment.inverted_index(exact)?;
     let open = |forms: &[&str]| -> tantivy::Result<Vec<Option<SegmentPostings>>> {
         forms
@@ -271,19 +310,31 @@ fn count_segment_pairs(
             }
         }
     };
-    // Leapfrog between the passages holding a left form and those holding a right form, as
-    // a phrase query's intersection does: each side skips ahead to the other.
+    // Leapfrog between the passages holding a left form, those holding a right form (and
+    // those holding the joined token), as a phrase query's intersection does: each side
+    // skips ahead to the others.
     loop {
         let (l, r) = (first(&left), first(&right));
         if l == TERMINATED || r == TERMINATED {
             return Ok(());
         }
-        if l < r {
-            seek(&mut left, r);
+        // The passage both sides (and the joined token, when asked) can next be in.
+        let mut target = l.max(r);
+        if let Some(within) = within.as_mut() {
+            if within.doc() < target {
+                within.seek(target);
+            }
+            target = within.doc();
+            if target == TERMINATED {
+                return Ok(());
+            }
+        }
+        if l < target {
+            seek(&mut left, target);
             continue;
         }
-        if r < l {
-            seek(&mut right, l);
+        if r < target {
+            seek(&mut right, target);
             continue;
         }
         let doc = l;

@@ -23,7 +23,6 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery, TermSetQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{IndexReader, ReloadPolicy, TantivyDocument, Term};
@@ -35,6 +34,7 @@ use super::prune::{Boost, PrunedQuery};
 use super::query::{parse_query, plain_words, ParsedQuery, Term as QueryTerm};
 use super::restore::{suggestion, Restorer};
 use super::snippet::make_snippet;
+use super::top::TopWithTies;
 use crate::error::{Error, Result};
 use crate::index::{stored_str, stored_u64, Index};
 use crate::schema::{Ranking, KIND_PASSAGE};
@@ -238,27 +238,26 @@ impl Searcher {
             // Same hits and scores, without scoring every passage of every common word.
             query = Box::new(PrunedQuery::new(query));
         }
-        // A margin past the limit lets ties at the cut be ordered deterministically.
-        let wanted = opts.limit.saturating_add(16);
+        // Every passage tied at the cut is collected, so that ties are ordered by path.
         let stats = PassageStats::new(&searcher, self.index.fields().kind, KIND_PASSAGE)?;
         let top = searcher.search_with_statistics_provider(
             &query,
-            &TopDocs::with_limit(wanted).order_by_score(),
+            &TopWithTies::new(opts.limit),
             &stats,
         )?;
         let fields = self.index.fields();
+        // Only the passages that can make the cut are read and get a snippet: those scoring
+        // at least the limit-th score (more than `limit` only when scores tie at the cut,
+        // where the path decides).
+        let mut top = top;
+        top.sort_by(|a, b| b.0.total_cmp(&a.0));
+        if let Some(&(cut, _)) = top.get(opts.limit - 1) {
+            top.retain(|&(score, _)| score >= cut);
+        }
         let mut hits = Vec::with_capacity(top.len());
+        let mut docs = Vec::with_capacity(top.len());
         for (score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let text = stored_str(&doc, fields.text).unwrap_or("");
-            let (snippet, highlights) = if opts.snippets {
-                let matches = self.match_spans(text, &terms);
-                let s = make_snippet(text, &matches, self.index.config().snippet.max_chars);
-                let highlights = s.highlights.iter().map(|&(a, b)| [a, b]).collect();
-                (s.text, highlights)
-            } else {
-                (String::new(), Vec::new())
-            };
             let path_bytes = doc
                 .get_first(fields.path_bytes)
                 .and_then(|v| tantivy::schema::Value::as_bytes(&v).map(<[u8]>::to_vec));
@@ -275,18 +274,34 @@ impl Searcher {
                     stored_u64(&doc, fields.byte_start).unwrap_or(0),
                     stored_u64(&doc, fields.byte_end).unwrap_or(0),
                 ],
-                snippet,
-                highlights,
+                snippet: String::new(),
+                highlights: Vec::new(),
                 suggestion: suggestion.clone(),
             });
+            docs.push(doc);
         }
-        hits.sort_by(|a, b| {
+        let mut order: Vec<usize> = (0..hits.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&hits[a], &hits[b]);
             b.score
                 .total_cmp(&a.score)
                 .then_with(|| a.path.cmp(&b.path))
                 .then_with(|| a.passage.cmp(&b.passage))
         });
-        hits.truncate(opts.limit);
+        order.truncate(opts.limit);
+        let mut slots: Vec<Option<Hit>> = hits.into_iter().map(Some).collect();
+        let mut hits = Vec::with_capacity(order.len());
+        for i in order {
+            let mut hit = slots[i].take().expect("each hit once");
+            if opts.snippets {
+                let text = stored_str(&docs[i], fields.text).unwrap_or("");
+                let matches = self.match_spans(text, &terms);
+                let s = make_snippet(text, &matches, self.index.config().snippet.max_chars);
+                hit.highlights = s.highlights.iter().map(|&(a, b)| [a, b]).collect();
+                hit.snippet = s.text;
+            }
+            hits.push(hit);
+        }
         Ok(hits)
     }
 
@@ -356,8 +371,9 @@ impl Searcher {
             });
         }
         let exact = self.index.fields().body_field(FieldKind::Exact);
+        let joined = self.index.fields().body_field(FieldKind::Joined);
         let restorer = self.restorer_for(searcher)?;
-        let forms = restorer.restore(&words, searcher, exact);
+        let forms = restorer.restore(&words, searcher, exact, joined);
         let suggestion = suggestion(query, &words, &forms);
         Ok(Restoration {
             words,

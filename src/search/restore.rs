@@ -3,8 +3,11 @@
 //!
 //! The model needs no file of its own, so it can never disagree with the index it serves:
 //! - **unigrams**: the `body_exact` term dictionary gives, for every exact form, the number of
-//!   passages holding it; grouped by folded form, that is how often `hoang` is `hoàng`,
-//!   `hoảng` or `hoang` ([`Restorer::build`], once per index commit);
+//!   passages holding it; over the accented spellings of a folded syllable
+//!   ([`accent_variants`]), that is how often `hoang` is `hoàng`, `hoảng` or `hoang`
+//!   ([`Restorer::candidates`], looked up the first time a syllable is asked for and then
+//!   remembered for the commit: a few hundred term lookups, where grouping the whole
+//!   dictionary cost every process that searched without accents ~60 ms on a news corpus);
 //! - **pairs**: for two adjacent query syllables, the number of passages holding each pair of
 //!   candidate forms next to each other, counted on demand from the positions of
 //!   `body_exact` ([`pair_counts`]: what a phrase query would count, all pairs of two adjacent
@@ -27,7 +30,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Term, TERMINATED};
 
 use crate::text::analyzer::AnalyzedWord;
-use crate::text::fold::fold_word;
+use crate::text::unfold::accent_variants;
 
 /// Most candidate forms considered per folded syllable (the most frequent ones). A folded
 /// syllable can have more than a dozen forms (`a`: a á à ả ã ạ ă ắ ...), and the right one is
@@ -43,58 +46,118 @@ const MAX_CACHED_PAIRS: usize = 50_000;
 /// stripped ViQuAD questions, even ids: 0.5 → 84%, 0.9 → 91%, 0.999 → 94.8% of syllables).
 const PAIR_WEIGHT: f64 = 0.999;
 
-/// Exact forms of every folded word in an index, with their passage counts.
-#[derive(Debug, Default)]
+/// Most folded syllables whose candidates a model keeps (a handful of forms each).
+const MAX_CACHED_SYLLABLES: usize = 50_000;
+
+/// The exact forms of folded syllables in one commit of an index, with their passage counts,
+/// looked up as queries ask for them.
 pub struct Restorer {
-    /// The searcher generation the counts were read from: pair counts are cached only for
-    /// searches of that same commit.
-    generation: Option<u64>,
+    /// The commit searched: forms and pair counts are read from it, and cached for it only.
+    searcher: tantivy::Searcher,
+    /// The `exact` field.
+    exact: Field,
     /// Pair counts already computed, by the candidate forms of the two words (see
     /// [`pair_counts`]): the same word pairs come back query after query, and counting the
     /// pairs of common syllables reads long position lists.
     pairs: Mutex<HashMap<String, Arc<Vec<Vec<u64>>>>>,
-    /// Folded form → (exact form, passages), most frequent first, at most
+    /// Folded syllable → (exact form, passages), most frequent first, at most
     /// [`MAX_CANDIDATES`].
-    forms: HashMap<String, Vec<(String, u64)>>,
-    /// Exact form → passages, for every form kept in `forms`.
-    counts: HashMap<String, u64>,
+    forms: Mutex<HashMap<String, Candidates>>,
+}
+
+/// Exact forms of one folded syllable with their passage counts, most frequent first.
+pub type Candidates = Arc<[(String, u64)]>;
+
+impl std::fmt::Debug for Restorer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Restorer")
+            .field("generation", &self.searcher.generation().generation_id())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Restorer {
-    /// Reads the unigram counts from the `exact` field's term dictionaries.
+    /// A model of the commit `searcher` searches, reading forms from the `exact` field. Cheap:
+    /// nothing is read until a query asks.
     pub fn build(searcher: &tantivy::Searcher, exact: Field) -> tantivy::Result<Restorer> {
-        let mut all: HashMap<String, Vec<(String, u64)>> = HashMap::new();
-        let mut totals: HashMap<String, u64> = HashMap::new();
-        for segment in searcher.segment_readers() {
-            let inverted = segment.inverted_index(exact)?;
-            let mut stream = inverted.terms().stream()?;
-            while stream.advance() {
-                let Ok(form) = std::str::from_utf8(stream.key()) else {
-                    continue;
-                };
-                *totals.entry(form.to_string()).or_default() += u64::from(stream.value().doc_freq);
-            }
-        }
-        let mut folded = String::new();
-        for (form, count) in totals {
-            folded.clear();
-            fold_word(&form, &mut folded);
-            all.entry(folded.clone()).or_default().push((form, count));
-        }
-        let mut counts = HashMap::new();
-        for forms in all.values_mut() {
-            forms.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            forms.truncate(MAX_CANDIDATES);
-            for (form, count) in forms.iter() {
-                counts.insert(form.clone(), *count);
-            }
-        }
         Ok(Restorer {
-            generation: Some(searcher.generation().generation_id()),
+            searcher: searcher.clone(),
+            exact,
             pairs: Mutex::default(),
-            forms: all,
-            counts,
+            forms: Mutex::default(),
         })
+    }
+
+    /// Whether `searcher` searches the commit this model reads.
+    fn same_commit(&self, searcher: &tantivy::Searcher) -> bool {
+        searcher.generation().generation_id() == self.searcher.generation().generation_id()
+    }
+
+    /// The candidate forms of a folded syllable, most frequent first (at most eight): those of
+    /// its accented spellings the index holds, with the number of passages holding each.
+    pub fn candidates(&self, folded: &str) -> Candidates {
+        if let Some(found) = self
+            .forms
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(folded)
+        {
+            return found.clone();
+        }
+        let found: Candidates = self.look_up_forms(folded).into();
+        let mut forms = self.forms.lock().unwrap_or_else(|e| e.into_inner());
+        if forms.len() >= MAX_CACHED_SYLLABLES {
+            // Bounded memory: start over rather than track recency.
+            forms.clear();
+        }
+        forms.insert(folded.to_string(), found.clone());
+        found
+    }
+
+    fn look_up_forms(&self, folded: &str) -> Vec<(String, u64)> {
+        // An unreadable segment counts nothing, as a failed search of it would find nothing.
+        let dictionaries: Vec<_> = self
+            .searcher
+            .segment_readers()
+            .iter()
+            .filter_map(|segment| segment.inverted_index(self.exact).ok())
+            .collect();
+        let mut forms: Vec<(String, u64)> = accent_variants(folded)
+            .into_iter()
+            .filter_map(|form| {
+                let term = Term::from_field_text(self.exact, &form);
+                let passages: u64 = dictionaries
+                    .iter()
+                    .filter_map(|d| d.get_term_info(&term).ok().flatten())
+                    .map(|info| u64::from(info.doc_freq))
+                    .sum();
+                (passages > 0).then_some((form, passages))
+            })
+            .collect();
+        forms.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        forms.truncate(MAX_CANDIDATES);
+        forms
+    }
+
+    /// The passages holding `form` (a word's exact form, `folded` its folded form) as the
+    /// pair model counts them: for a syllable, its count among its folded form's candidates
+    /// (0 when it is not one of them).
+    fn form_count(&self, form: &str, folded: &str, syllable: bool) -> u64 {
+        if syllable {
+            return self
+                .candidates(folded)
+                .iter()
+                .find(|(f, _)| f == form)
+                .map_or(0, |f| f.1);
+        }
+        let term = Term::from_field_text(self.exact, form);
+        self.searcher
+            .segment_readers()
+            .iter()
+            .filter_map(|segment| segment.inverted_index(self.exact).ok())
+            .filter_map(|d| d.get_term_info(&term).ok().flatten())
+            .map(|info| u64::from(info.doc_freq))
+            .sum()
     }
 
     /// [`pair_counts`], remembered when `searcher` searches the commit this model was built
@@ -107,7 +170,7 @@ impl Restorer {
         left: &[&str],
         right: &[&str],
     ) -> Arc<Vec<Vec<u64>>> {
-        if self.generation != Some(searcher.generation().generation_id()) {
+        if !self.same_commit(searcher) {
             return Arc::new(pair_counts_within(searcher, exact, joined, left, right));
         }
         // Forms never contain control characters: they separate the key's parts.
@@ -138,11 +201,6 @@ impl Restorer {
         counts
     }
 
-    /// The candidate forms of a folded word, most frequent first.
-    pub fn candidates(&self, folded: &str) -> &[(String, u64)] {
-        self.forms.get(folded).map_or(&[], Vec::as_slice)
-    }
-
     /// The most likely exact form of each word of `words` (in order). A word typed with
     /// diacritics, or that is not a Vietnamese syllable, or whose folded form the index does
     /// not know, keeps its own exact form.
@@ -159,8 +217,11 @@ impl Restorer {
         let lattice: Vec<Vec<(String, f64)>> = words
             .iter()
             .map(|w| {
+                if w.exact != w.folded || !w.syllable {
+                    return vec![(w.exact.clone(), 1.0)];
+                }
                 let forms = self.candidates(&w.folded);
-                if w.exact != w.folded || !w.syllable || forms.is_empty() {
+                if forms.is_empty() {
                     return vec![(w.exact.clone(), 1.0)];
                 }
                 let total: u64 = forms.iter().map(|f| f.1).sum();
@@ -189,15 +250,26 @@ impl Restorer {
             } else {
                 Arc::default()
             };
+            // How many passages hold each form of the previous word (the pair model's
+            // denominators).
+            let prev_counts: Vec<u64> = if adjacent && choice {
+                let w = &words[i - 1];
+                lattice[i - 1]
+                    .iter()
+                    .map(|(form, _)| self.form_count(form, &w.folded, w.syllable))
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let mut column = Vec::with_capacity(lattice[i].len());
             for (k, (_, p)) in lattice[i].iter().enumerate() {
                 let mut top = (f64::NEG_INFINITY, 0);
-                for (j, (prev, _)) in lattice[i - 1].iter().enumerate() {
+                for j in 0..lattice[i - 1].len() {
                     let transition = if adjacent && choice {
                         // Jelinek-Mercer: how often `prev` is followed by `form`, mixed with
                         // how often the folded word is `form` at all.
                         let pair = pairs[j][k] as f64;
-                        let prev_count = self.counts.get(prev).copied().unwrap_or(0) as f64;
+                        let prev_count = prev_counts[j] as f64;
                         let follows = pair / prev_count.max(pair).max(1.0);
                         (PAIR_WEIGHT * follows + (1.0 - PAIR_WEIGHT) * p).ln()
                     } else {

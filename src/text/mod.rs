@@ -10,6 +10,9 @@
 //!    with [`spelling`] and Snowball stemming for `english`;
 //! 6. [`tokenizers`]: the same analysis as tantivy tokenizers, registered by name.
 //!
+//! [`unfold`] goes the other way for accent restoration: the accented spellings of a folded
+//! syllable.
+//!
 //! Segmenting the original text first and normalising word by word keeps every offset pointing
 //! at the bytes the user sees, whatever normalisation does to the word itself.
 
@@ -22,6 +25,7 @@ pub mod spelling;
 pub mod syllable;
 pub mod tokenizers;
 pub mod tone;
+pub mod unfold;
 mod word_cache;
 
 /// Removes every diacritic from `text` and maps `đ` to `d`, keeping case, spacing and

@@ -18,7 +18,7 @@ use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{IndexSettings, TantivyDocument};
 
 use crate::error::{Error, Result};
-use crate::schema::{IndexFields, SchemaConfig, KIND_FILE, KIND_PASSAGE};
+use crate::schema::{IndexFields, SchemaConfig, FORMAT_VERSION, KIND_FILE, KIND_PASSAGE};
 use crate::text::analyzer::Analyzer;
 use crate::text::tokenizers::register_tokenizers;
 
@@ -94,6 +94,26 @@ impl Index {
             .map(|_: tantivy::IndexReader| ())
             .map_err(|e| Index::damaged_error(dir, e))?;
         Ok(Index::assemble(dir, tantivy, fields, config))
+    }
+
+    /// The format of the index at `dir` when an older timkiem made it with the schema `wanted`
+    /// (all settings equal, only the format older): such an index can be rebuilt from its
+    /// sources without losing anything the user chose. `None` for any other index, among them
+    /// one of a newer format or with settings of its own.
+    pub fn outdated_format(dir: &Path, wanted: &SchemaConfig) -> Option<u32> {
+        let text = std::fs::read_to_string(dir.join(SCHEMA_FILE)).ok()?;
+        let mut stored: toml::Table = toml::from_str(&text).ok()?;
+        let format = u32::try_from(stored.get("format")?.as_integer()?).ok()?;
+        if format >= FORMAT_VERSION {
+            return None;
+        }
+        stored.insert(
+            "format".into(),
+            toml::Value::from(i64::from(FORMAT_VERSION)),
+        );
+        let upgraded =
+            SchemaConfig::parse(&toml::to_string(&stored).ok()?, "stored schema").ok()?;
+        (upgraded == *wanted).then_some(format)
     }
 
     /// The error for a failure of tantivy to read the index at `dir`: the index is damaged,

@@ -121,6 +121,69 @@ fn a_run_without_changes_commits_nothing() {
     assert_eq!(summary.commits, 0);
 }
 
+/// An index an older timkiem made with today's settings is rebuilt by the next run (it is
+/// derived data in an old layout); one with settings of its own, or of a newer format, is
+/// refused and left as it is, since rebuilding it would drop what the user chose.
+#[test]
+fn an_index_of_an_older_format_is_rebuilt_only_when_nothing_is_lost() {
+    use timkiem::schema::FORMAT_VERSION;
+    let env = corpus();
+    let index_dir = env.path("corpus/.tim");
+    let run = || {
+        index_directory(
+            &env.path("corpus"),
+            &index_dir,
+            &IndexOptions::default(),
+            &mut NoProgress,
+        )
+    };
+    run().unwrap();
+    let schema = index_dir.join("timkiem.toml");
+    let current = std::fs::read_to_string(&schema).unwrap();
+    let format_line = format!("format = {FORMAT_VERSION}");
+    assert!(current.contains(&format_line), "{current}");
+    let with = |format: &str, edit: &dyn Fn(String) -> String| {
+        let text = edit(current.replace(&format_line, &format!("format = {format}")));
+        std::fs::write(&schema, text).unwrap();
+    };
+
+    // Settings of its own (another weight): refused, untouched.
+    with("1", &|t| {
+        t.lines()
+            .map(|l| {
+                if l.starts_with("exact = ") {
+                    "exact = 2.5"
+                } else {
+                    l
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    let before = std::fs::read_to_string(&schema).unwrap();
+    assert!(before.contains("exact = 2.5"), "{before}");
+    let err = run().unwrap_err();
+    assert!(err.to_string().contains("rebuild"), "{err}");
+    assert_eq!(std::fs::read_to_string(&schema).unwrap(), before);
+
+    // A newer format: refused too.
+    with("999", &|t| t);
+    assert!(run().is_err());
+
+    // The same settings in an older format: rebuilt, and searchable again.
+    with("1", &|t| t);
+    let summary = run().unwrap();
+    assert_eq!(summary.upgraded_from, Some(1));
+    assert_eq!((summary.indexed, summary.unchanged), (4, 0));
+    assert_eq!(std::fs::read_to_string(&schema).unwrap(), current);
+    let hits = Searcher::open(&index_dir)
+        .unwrap()
+        .search("Hoang Xuan Chien", 10)
+        .unwrap();
+    assert_eq!(hits[0].path, "vi/chien.txt");
+    assert_eq!(run().unwrap().upgraded_from, None);
+}
+
 #[test]
 fn one_searcher_serves_many_threads() {
     let env = corpus();

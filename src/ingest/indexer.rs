@@ -116,6 +116,9 @@ pub struct Summary {
     pub seconds: f64,
     /// Commits made.
     pub commits: u64,
+    /// The format of the index this run found and rebuilt, when an older timkiem had made
+    /// it with the same settings (see [`Index::outdated_format`]).
+    pub upgraded_from: Option<u32>,
 }
 
 impl Summary {
@@ -180,8 +183,13 @@ struct ManifestEntry {
 }
 
 /// Opens the index at `index_dir` for writing (creating or rebuilding it as the options say)
-/// and returns it with its writer. The writer holds the index lock.
-fn open_for_writing(index_dir: &Path, opts: &IndexOptions) -> Result<(Index, IndexWriter)> {
+/// and returns it with its writer, and the old format when an index made by an older timkiem
+/// was rebuilt. The writer holds the index lock.
+fn open_for_writing(
+    index_dir: &Path,
+    opts: &IndexOptions,
+) -> Result<(Index, IndexWriter, Option<u32>)> {
+    let mut upgraded_from = None;
     let index = if opts.rebuild {
         match Index::open(index_dir) {
             Ok(old) => {
@@ -215,11 +223,23 @@ fn open_for_writing(index_dir: &Path, opts: &IndexOptions) -> Result<(Index, Ind
             Err(Error::IndexNotFound { .. }) => {
                 Index::create(index_dir, opts.schema.clone().unwrap_or_default())?
             }
+            Err(e @ Error::IndexUnusable { .. }) => {
+                // An index an older timkiem made with the settings asked for now is derived
+                // data in an old layout: rebuilt from the sources, nothing is lost. Anything
+                // else (damage, a newer format, settings of its own) stays the user's call.
+                let wanted = opts.schema.clone().unwrap_or_default();
+                let Some(format) = Index::outdated_format(index_dir, &wanted) else {
+                    return Err(e);
+                };
+                Index::destroy(index_dir)?;
+                upgraded_from = Some(format);
+                Index::create(index_dir, wanted)?
+            }
             Err(e) => return Err(e),
         }
     };
     let writer = take_writer(&index, opts)?;
-    Ok((index, writer))
+    Ok((index, writer, upgraded_from))
 }
 
 /// tantivy indexing threads (postings from our tokens). One was the build's bottleneck while
@@ -564,6 +584,8 @@ struct RunStart {
     index: Index,
     writer: IndexWriter,
     manifest: HashMap<String, ManifestEntry>,
+    /// The format of the older index rebuilt to open it, if one was.
+    upgraded_from: Option<u32>,
 }
 
 impl RunStart {
@@ -577,7 +599,7 @@ impl RunStart {
     ) -> Result<(RunStart, T)> {
         let started = Instant::now();
         let run_started = now_ns();
-        let (index, writer) = open_for_writing(index_dir, opts)?;
+        let (index, writer, upgraded_from) = open_for_writing(index_dir, opts)?;
         let (manifest, other) = std::thread::scope(|scope| {
             let other = scope.spawn(|| alongside(&index));
             // The manifest is the first thing read from the segments' stored documents.
@@ -592,6 +614,7 @@ impl RunStart {
             index,
             writer,
             manifest,
+            upgraded_from,
         };
         Ok((start, other))
     }
@@ -635,6 +658,7 @@ pub fn index_directory(
             index,
             mut writer,
             manifest,
+            upgraded_from,
         },
         (walk_opts, entries),
     ) = RunStart::open(index_dir, opts, |index| {
@@ -642,7 +666,10 @@ pub fn index_directory(
         let entries = walk(corpus, &walk_opts)?;
         Ok((walk_opts, entries))
     })?;
-    let mut summary = Summary::default();
+    let mut summary = Summary {
+        upgraded_from,
+        ..Summary::default()
+    };
     super::fault::hit("after-walk");
     super::fault::vanish(corpus);
 
@@ -877,10 +904,14 @@ pub fn index_jsonl(
             index,
             mut writer,
             manifest,
+            upgraded_from,
         },
         (),
     ) = RunStart::open(index_dir, opts, |_| Ok(()))?;
-    let mut summary = Summary::default();
+    let mut summary = Summary {
+        upgraded_from,
+        ..Summary::default()
+    };
     let file = std::fs::File::open(jsonl).map_err(|e| Error::io(jsonl, e))?;
     let total = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut reader: Box<dyn BufRead> = if jsonl.extension().is_some_and(|e| e == "gz") {

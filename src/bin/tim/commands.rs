@@ -136,8 +136,14 @@ fn jsonl_index_dir(jsonl: &Path) -> PathBuf {
 }
 
 fn summary_line(s: &Summary) -> String {
+    let rebuilt = match s.upgraded_from {
+        Some(format) => {
+            format!("index rebuilt (it was made by an older timkiem, format {format}); ")
+        }
+        None => String::new(),
+    };
     let mut line = format!(
-        "tim: {} indexed, {} unchanged, {} removed, {} skipped",
+        "tim: {rebuilt}{} indexed, {} unchanged, {} removed, {} skipped",
         s.indexed,
         s.unchanged,
         s.removed,

@@ -8,15 +8,15 @@
 //! | `english` | words that are not Vietnamese syllables: folded, British spelling unified to American, Snowball stem | `defens` |
 //!
 //! All streams share one position numbering (word *n* has position *n* in every field; a joined
-//! token takes its first syllable's position), so phrase queries work per field.
+//! token takes its first syllable's position), so phrase queries work per field. Offsets are
+//! byte ranges into the text given to the analyzer. Indexing and querying go through this same
+//! code ([`Analyzer::analyze`] for queries, [`Analyzer::field_tokens`] for documents), so a
+//! query can only miss a document for reasons of meaning, never of analysis.
 //!
 //! The `english` stream leaves out Vietnamese syllables: a syllable's stem is its folded form
 //! (`nam`, `the`, `can`), already in `folded` at the same position, and indexing it twice cost
 //! a tenth of the index. A query looks for an English word's stem in both fields (see
-//! [`crate::search`]), so `cats` still meets `cat` and `cat` meets `cats`. Offsets are
-//! byte ranges into the text given to the analyzer. Indexing and querying go through this same
-//! code ([`Analyzer::analyze`] for queries, [`Analyzer::field_tokens`] for documents), so a
-//! query can only miss a document for reasons of meaning, never of analysis.
+//! [`crate::search`]), so `cats` still meets `cat` and `cat` meets `cats`.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -286,7 +286,12 @@ impl Analyzer {
     fn word_forms(&self, raw: &str) -> Option<WordForms> {
         let (exact, folded, syllable) = analyze_word_text(raw)?;
         Some(WordForms {
-            english: self.english_form(&folded),
+            // A syllable has no `english` token (its stem is its folded form): not stemmed.
+            english: if syllable {
+                String::new()
+            } else {
+                self.english_form(&folded)
+            },
             exact,
             folded,
             syllable,

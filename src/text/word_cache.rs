@@ -26,7 +26,7 @@ pub(crate) struct WordForms {
     pub(crate) exact: String,
     /// The `folded` token.
     pub(crate) folded: String,
-    /// The `english` token.
+    /// The `english` token (empty for a syllable, which has none).
     pub(crate) english: String,
     /// Whether `folded` can be a Vietnamese syllable (a candidate for joining).
     pub(crate) syllable: bool,

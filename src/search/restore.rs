@@ -25,6 +25,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use tantivy::index::InvertedIndexReader;
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Term, TERMINATED};
@@ -52,10 +53,12 @@ const MAX_CACHED_SYLLABLES: usize = 50_000;
 /// The exact forms of folded syllables in one commit of an index, with their passage counts,
 /// looked up as queries ask for them.
 pub struct Restorer {
-    /// The commit searched: forms and pair counts are read from it, and cached for it only.
+    /// The commit searched: forms and pair counts are read from it.
     searcher: tantivy::Searcher,
-    /// The `exact` field.
+    /// The `exact` field (forms, and the positions pairs are counted from).
     exact: Field,
+    /// The `joined` field (which passages hold two syllables side by side).
+    joined: Field,
     /// Pair counts already computed, by the candidate forms of the two words (see
     /// [`pair_counts`]): the same word pairs come back query after query, and counting the
     /// pairs of common syllables reads long position lists.
@@ -71,26 +74,37 @@ pub type Candidates = Arc<[(String, u64)]>;
 impl std::fmt::Debug for Restorer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Restorer")
-            .field("generation", &self.searcher.generation().generation_id())
+            .field("generation", &self.generation())
             .finish_non_exhaustive()
     }
 }
 
 impl Restorer {
-    /// A model of the commit `searcher` searches, reading forms from the `exact` field. Cheap:
-    /// nothing is read until a query asks.
-    pub fn build(searcher: &tantivy::Searcher, exact: Field) -> tantivy::Result<Restorer> {
-        Ok(Restorer {
+    /// A model of the commit `searcher` searches, reading forms from the `exact` field and
+    /// pairs from `exact` and `joined`. Cheap: nothing is read until a query asks.
+    pub fn new(searcher: &tantivy::Searcher, exact: Field, joined: Field) -> Restorer {
+        Restorer {
             searcher: searcher.clone(),
             exact,
+            joined,
             pairs: Mutex::default(),
             forms: Mutex::default(),
-        })
+        }
     }
 
-    /// Whether `searcher` searches the commit this model reads.
-    fn same_commit(&self, searcher: &tantivy::Searcher) -> bool {
-        searcher.generation().generation_id() == self.searcher.generation().generation_id()
+    /// The searcher generation (commit) this model reads.
+    pub fn generation(&self) -> u64 {
+        self.searcher.generation().generation_id()
+    }
+
+    /// The term dictionaries of `exact`, one per readable segment (an unreadable one counts
+    /// nothing, as a failed search of it would find nothing).
+    fn dictionaries(&self) -> Vec<Arc<InvertedIndexReader>> {
+        self.searcher
+            .segment_readers()
+            .iter()
+            .filter_map(|segment| segment.inverted_index(self.exact).ok())
+            .collect()
     }
 
     /// The candidate forms of a folded syllable, most frequent first (at most eight): those of
@@ -115,23 +129,12 @@ impl Restorer {
     }
 
     fn look_up_forms(&self, folded: &str) -> Vec<(String, u64)> {
-        // An unreadable segment counts nothing, as a failed search of it would find nothing.
-        let dictionaries: Vec<_> = self
-            .searcher
-            .segment_readers()
-            .iter()
-            .filter_map(|segment| segment.inverted_index(self.exact).ok())
-            .collect();
+        let dictionaries = self.dictionaries();
         let mut forms: Vec<(String, u64)> = accent_variants(folded)
             .into_iter()
             .filter_map(|form| {
-                let term = Term::from_field_text(self.exact, &form);
-                let passages: u64 = dictionaries
-                    .iter()
-                    .filter_map(|d| d.get_term_info(&term).ok().flatten())
-                    .map(|info| u64::from(info.doc_freq))
-                    .sum();
-                (passages > 0).then_some((form, passages))
+                let n = passages(&dictionaries, &Term::from_field_text(self.exact, &form));
+                (n > 0).then_some((form, n))
             })
             .collect();
         forms.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -150,29 +153,20 @@ impl Restorer {
                 .find(|(f, _)| f == form)
                 .map_or(0, |f| f.1);
         }
-        let term = Term::from_field_text(self.exact, form);
-        self.searcher
-            .segment_readers()
-            .iter()
-            .filter_map(|segment| segment.inverted_index(self.exact).ok())
-            .filter_map(|d| d.get_term_info(&term).ok().flatten())
-            .map(|info| u64::from(info.doc_freq))
-            .sum()
+        passages(
+            &self.dictionaries(),
+            &Term::from_field_text(self.exact, form),
+        )
     }
 
-    /// [`pair_counts`], remembered when `searcher` searches the commit this model was built
-    /// from.
+    /// [`pair_counts_within`] in this model's commit, remembered.
     fn cached_pair_counts(
         &self,
-        searcher: &tantivy::Searcher,
-        exact: Field,
         joined: Option<&Term>,
         left: &[&str],
         right: &[&str],
     ) -> Arc<Vec<Vec<u64>>> {
-        if !self.same_commit(searcher) {
-            return Arc::new(pair_counts_within(searcher, exact, joined, left, right));
-        }
+        let exact = self.exact;
         // Forms never contain control characters: they separate the key's parts.
         // The joined token is the two forms' folded forms concatenated: only whether it
         // filters needs to be in the key.
@@ -191,7 +185,13 @@ impl Restorer {
         {
             return found.clone();
         }
-        let counts = Arc::new(pair_counts_within(searcher, exact, joined, left, right));
+        let counts = Arc::new(pair_counts_within(
+            &self.searcher,
+            exact,
+            joined,
+            left,
+            right,
+        ));
         let mut pairs = self.pairs.lock().unwrap_or_else(|e| e.into_inner());
         if pairs.len() >= MAX_CACHED_PAIRS {
             // Bounded memory: start over rather than track recency.
@@ -204,15 +204,7 @@ impl Restorer {
     /// The most likely exact form of each word of `words` (in order). A word typed with
     /// diacritics, or that is not a Vietnamese syllable, or whose folded form the index does
     /// not know, keeps its own exact form.
-    ///
-    /// `searcher` and `exact` give the pair counts (phrases on the `exact` field).
-    pub fn restore(
-        &self,
-        words: &[AnalyzedWord],
-        searcher: &tantivy::Searcher,
-        exact: Field,
-        joined: Field,
-    ) -> Vec<String> {
+    pub fn restore(&self, words: &[AnalyzedWord]) -> Vec<String> {
         // Candidates per word, with their probability given the folded form.
         let lattice: Vec<Vec<(String, f64)>> = words
             .iter()
@@ -245,8 +237,8 @@ impl Restorer {
                 let right: Vec<&str> = lattice[i].iter().map(|(f, _)| f.as_str()).collect();
                 let within = words[i - 1]
                     .joined_with(&words[i])
-                    .map(|j| Term::from_field_text(joined, &j));
-                self.cached_pair_counts(searcher, exact, within.as_ref(), &left, &right)
+                    .map(|j| Term::from_field_text(self.joined, &j));
+                self.cached_pair_counts(within.as_ref(), &left, &right)
             } else {
                 Arc::default()
             };
@@ -295,6 +287,15 @@ impl Restorer {
         }
         out
     }
+}
+
+/// The passages holding `term`, over the term dictionaries of every segment.
+fn passages(dictionaries: &[Arc<InvertedIndexReader>], term: &Term) -> u64 {
+    dictionaries
+        .iter()
+        .filter_map(|d| d.get_term_info(term).ok().flatten())
+        .map(|info| u64::from(info.doc_freq))
+        .sum()
 }
 
 /// For every form `a` of `left` and `b` of `right`, the number of passages in which `a` is

@@ -136,12 +136,9 @@ impl Default for SearchOptions {
 pub struct Searcher {
     index: Index,
     reader: IndexReader,
-    /// The accent-restoration model of the last searched commit (by searcher generation).
-    restorer: Arc<Mutex<Option<CachedRestorer>>>,
+    /// The accent-restoration model of the last searched commit.
+    restorer: Arc<Mutex<Option<Arc<Restorer>>>>,
 }
-
-/// A restoration model and the searcher generation it was built from.
-type CachedRestorer = (u64, Arc<Restorer>);
 
 /// A query's words with their restored accents.
 #[derive(Debug, Clone)]
@@ -370,10 +367,7 @@ impl Searcher {
                 suggestion: None,
             });
         }
-        let exact = self.index.fields().body_field(FieldKind::Exact);
-        let joined = self.index.fields().body_field(FieldKind::Joined);
-        let restorer = self.restorer_for(searcher)?;
-        let forms = restorer.restore(&words, searcher, exact, joined);
+        let forms = self.restorer_for(searcher).restore(&words);
         let suggestion = suggestion(query, &words, &forms);
         Ok(Restoration {
             words,
@@ -383,18 +377,21 @@ impl Searcher {
     }
 
     /// The restoration model of `searcher`'s commit, built on first use.
-    fn restorer_for(&self, searcher: &tantivy::Searcher) -> Result<Arc<Restorer>> {
-        let generation = searcher.generation().generation_id();
+    fn restorer_for(&self, searcher: &tantivy::Searcher) -> Arc<Restorer> {
         let mut cached = self.restorer.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((g, restorer)) = cached.as_ref() {
-            if *g == generation {
-                return Ok(restorer.clone());
+        if let Some(restorer) = cached.as_ref() {
+            if restorer.generation() == searcher.generation().generation_id() {
+                return restorer.clone();
             }
         }
-        let exact = self.index.fields().body_field(FieldKind::Exact);
-        let restorer = Arc::new(Restorer::build(searcher, exact)?);
-        *cached = Some((generation, restorer.clone()));
-        Ok(restorer)
+        let fields = self.index.fields();
+        let restorer = Arc::new(Restorer::new(
+            searcher,
+            fields.body_field(FieldKind::Exact),
+            fields.body_field(FieldKind::Joined),
+        ));
+        *cached = Some(restorer.clone());
+        restorer
     }
 
     fn build_query(

@@ -13,6 +13,7 @@
 //! - Words longer than [`MAX_WORD_BYTES`] are skipped: they are never useful search terms and
 //!   would blow tantivy's term-size limit.
 
+use unicode_normalization::char::is_combining_mark;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Longest word, in bytes, that becomes a token.
@@ -286,8 +287,10 @@ fn split_segment<'a>(
 }
 
 fn emit_word<'a>(part: &'a str, start: usize, gap: &mut Gap, emit: &mut impl FnMut(Word<'a>)) {
-    // A part can start with what belongs to nothing, such as a combining mark after `_`.
-    let trimmed = part.trim_start_matches(|c: char| !c.is_alphanumeric());
+    // A part can start with what belongs to nothing, such as a combining mark after `_`. Every
+    // leading mark goes, alphabetic (U+1DD3) or not (U+113CE): NFD reorders a run of marks, so
+    // keeping some would make a word depend on the normalisation form of its text.
+    let trimmed = part.trim_start_matches(|c: char| !c.is_alphanumeric() || is_combining_mark(c));
     let start = start + (part.len() - trimmed.len());
     let whole = trimmed.len();
     let part = strip_possessive(trimmed);

@@ -177,14 +177,16 @@ impl Index {
         }
         let directory =
             MmapDirectory::open(dir).map_err(|e| Error::io(dir, std::io::Error::other(e)))?;
-        let _lock = directory
-            .acquire_lock(&INDEX_WRITER_LOCK)
-            .map_err(|e| match e {
-                LockError::LockBusy => Error::IndexLocked {
-                    path: dir.to_path_buf(),
-                },
-                LockError::IoError(io) => Error::io(dir, std::io::Error::new(io.kind(), io)),
-            })?;
+        let _lock = wait_for_writer_lock(|| {
+            directory
+                .acquire_lock(&INDEX_WRITER_LOCK)
+                .map_err(|e| match e {
+                    LockError::LockBusy => Error::IndexLocked {
+                        path: dir.to_path_buf(),
+                    },
+                    LockError::IoError(io) => Error::io(dir, std::io::Error::new(io.kind(), io)),
+                })
+        })?;
         let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
         for entry in entries {
             let entry = entry.map_err(|e| Error::io(dir, e))?;
@@ -251,6 +253,26 @@ impl Index {
     /// The underlying tantivy index.
     pub fn tantivy(&self) -> &tantivy::Index {
         &self.tantivy
+    }
+
+    /// Opens tantivy's writer on this index: `threads` indexing threads sharing `memory`
+    /// bytes. Holds the index's writer lock until dropped; another writer holding it is
+    /// [`Error::IndexLocked`], reported after a short wait (see [`wait_for_writer_lock`]).
+    pub fn writer<D: tantivy::Document>(
+        &self,
+        threads: usize,
+        memory: usize,
+    ) -> Result<tantivy::IndexWriter<D>> {
+        wait_for_writer_lock(|| {
+            self.tantivy
+                .writer_with_num_threads(threads, memory)
+                .map_err(|e| match e {
+                    tantivy::TantivyError::LockFailure(..) => Error::IndexLocked {
+                        path: self.dir.clone(),
+                    },
+                    other => Error::from(other),
+                })
+        })
     }
 
     /// Counts what the index holds.
@@ -324,4 +346,27 @@ pub(crate) fn stored_i64(doc: &TantivyDocument, field: tantivy::schema::Field) -
 /// Reads a stored u64 field of a document.
 pub(crate) fn stored_u64(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<u64> {
     doc.get_first(field).and_then(|v| v.as_u64())
+}
+
+/// Runs `take_lock` until it stops returning [`Error::IndexLocked`], for about a quarter of a
+/// second at most.
+///
+/// tantivy's writer lock is an `flock` on a file, and a child process that another thread
+/// of this process is spawning shares the lock file's descriptor between its fork and its
+/// exec: for that moment the lock stays held after the writer that took it is gone. A
+/// program that spawns processes while it indexes (a test harness did, one run in many)
+/// would see its own released lock as another writer's. A writer that really runs holds
+/// the lock far longer than the wait.
+fn wait_for_writer_lock<T>(mut take_lock: impl FnMut() -> Result<T>) -> Result<T> {
+    // Waits of 1, 2, 4 … 128 ms: 255 ms in all.
+    let mut wait = std::time::Duration::from_millis(1);
+    loop {
+        match take_lock() {
+            Err(Error::IndexLocked { .. }) if wait.as_millis() <= 128 => {
+                std::thread::sleep(wait);
+                wait *= 2;
+            }
+            other => return other,
+        }
+    }
 }

@@ -360,10 +360,7 @@ fn a_second_writer_is_refused_and_searches_use_the_last_commit() {
     env.write("corpus/b.txt", "Flamingos are pink.\n");
 
     let index = timkiem::Index::open(&env.path("corpus/.tim")).expect("open the index");
-    let writer: tantivy::IndexWriter = index
-        .tantivy()
-        .writer_with_num_threads(1, 15_000_000)
-        .expect("take the writer lock");
+    let writer: tantivy::IndexWriter = index.writer(1, 15_000_000).expect("take the writer lock");
 
     let line = env.run(["index", "corpus"]).error_line().to_string();
     assert!(line.contains("being written by another process"), "{line}");

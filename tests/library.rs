@@ -236,3 +236,44 @@ fn library_errors_are_values_not_panics() {
     .unwrap_err();
     assert!(err.to_string().contains("missing"), "{err}");
 }
+
+/// A program that spawns processes while it indexes still gets its own index's writer lock
+/// back: a child shares the lock file's descriptor between its fork and its exec, which once
+/// made a test fail with "being written by another process" for a lock released a moment ago.
+#[test]
+fn processes_spawned_meanwhile_do_not_keep_the_writer_lock() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let env = corpus();
+    let index_dir = env.path("corpus/.tim");
+    let done = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| {
+                while !done.load(Ordering::Relaxed) {
+                    let _ = std::process::Command::new(env!("CARGO_BIN_EXE_tim"))
+                        .arg("--version")
+                        .output();
+                }
+            });
+        }
+        let outcome = std::panic::catch_unwind(|| {
+            for round in 0..20 {
+                index_directory(
+                    &env.path("corpus"),
+                    &index_dir,
+                    &IndexOptions::default(),
+                    &mut NoProgress,
+                )
+                .unwrap_or_else(|e| panic!("round {round}: {e}"));
+                let index = timkiem::Index::open(&index_dir).unwrap();
+                let writer = index.writer::<tantivy::TantivyDocument>(1, 15 << 20);
+                writer.unwrap_or_else(|e| panic!("round {round}: {e}"));
+            }
+        });
+        done.store(true, Ordering::Relaxed);
+        if let Err(panic) = outcome {
+            std::panic::resume_unwind(panic);
+        }
+    });
+}

@@ -301,7 +301,9 @@ fn stored_paths_outside_the_corpus_are_refused() {
         {
             let index = timkiem::Index::open(&index_dir).unwrap();
             let f = index.fields();
-            let mut writer: tantivy::IndexWriter = index.tantivy().writer(15 << 20).unwrap();
+            // `Index::writer`, not tantivy's: it waits out the moment a `tim` another test is
+            // spawning holds the lock file (inherited between its fork and exec).
+            let mut writer: tantivy::IndexWriter = index.writer(1, 15 << 20).unwrap();
             let mut doc = TantivyDocument::new();
             doc.add_text(f.kind, KIND_PASSAGE);
             doc.add_text(f.path, bad);

@@ -251,15 +251,7 @@ fn writer_threads(opts: &IndexOptions) -> usize {
 
 fn take_writer(index: &Index, opts: &IndexOptions) -> Result<IndexWriter> {
     let threads = writer_threads(opts);
-    let writer = index
-        .tantivy()
-        .writer_with_num_threads(threads, opts.writer_memory.max(threads * (15 << 20)))
-        .map_err(|e| match e {
-            tantivy::TantivyError::LockFailure(..) => Error::IndexLocked {
-                path: index.dir().to_path_buf(),
-            },
-            other => Error::from(other),
-        })?;
+    let writer = index.writer(threads, opts.writer_memory.max(threads * (15 << 20)))?;
     // A run killed inside a commit leaves files its `meta.json` never came to name, among them
     // delete files `<segment>.<opstamp>.del` of committed segments. This run starts from the
     // same opstamp, so its own commit can want the very same name, and tantivy refuses to

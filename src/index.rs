@@ -158,6 +158,7 @@ impl Index {
             .schema(fields.schema.clone())
             .settings(settings)
             .create_in_dir(dir)?;
+        share_metadata(dir)?;
         Ok(Index::assemble(dir, tantivy, fields, config))
     }
 
@@ -330,6 +331,30 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     std::io::Write::write_all(&mut tmp, bytes).map_err(|e| Error::io(path, e))?;
     tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+/// Makes tantivy's metadata files (`meta.json`, `.managed.json`) readable by whoever may read
+/// the index, like the rest of it: tantivy writes them through private temporary files, so
+/// after every commit they are `0600`, and another user allowed into the directory could
+/// read every segment but not open the index.
+pub(crate) fn share_metadata(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    for name in ["meta.json", ".managed.json"] {
+        use std::os::unix::fs::PermissionsExt;
+        let path = dir.join(name);
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.permissions().mode() & 0o777 != 0o644 => {
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644))
+                    .map_err(|e| Error::io(&path, e))?;
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(&path, e)),
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
     Ok(())
 }
 

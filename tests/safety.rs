@@ -368,6 +368,32 @@ fn index_directory_is_never_world_writable() {
     assert_eq!(mode(&dir.path().join("a/b")), 0o755);
 }
 
+/// tantivy writes its metadata (`meta.json`) through a private temporary file; timkiem makes
+/// it `0644` like the schema, after a first build, an update and a rebuild alike, so that
+/// another user allowed into the directory can open the index.
+#[test]
+fn index_metadata_is_readable_by_other_users() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("corpus");
+    fs::create_dir(&root).unwrap();
+    fs::write(root.join("a.txt"), "xin chào\n").unwrap();
+    let index = root.join(".tim");
+    for (step, extra) in [
+        ("build", None),
+        ("update", None),
+        ("rebuild", Some("--rebuild")),
+    ] {
+        if step == "update" {
+            fs::write(root.join("b.txt"), "tạm biệt\n").unwrap();
+        }
+        let out = run(tim().arg("index").arg(&root).arg("--quiet").args(extra));
+        assert_eq!(code(&out), 0, "{step}: {}", stderr(&out));
+        for name in ["meta.json", ".managed.json", "timkiem.toml"] {
+            assert_eq!(mode(&index.join(name)), 0o644, "{step}: {name}");
+        }
+    }
+}
+
 /// A sparse file of `len` bytes, with `head` written at its start.
 fn sparse_file(path: &Path, head: &[u8], len: u64) {
     fs::write(path, head).unwrap();

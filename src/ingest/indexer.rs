@@ -37,7 +37,7 @@ use super::walk::{
     rel_path_bytes, rel_path_key, walk, FoundFile, SkipReason, WalkEntry, WalkOptions,
 };
 use crate::error::{Error, Result};
-use crate::index::{stored_i64, stored_str, stored_u64, Index};
+use crate::index::{share_metadata, stored_i64, stored_str, stored_u64, Index};
 use crate::lines::{read_capped_line, skip_line, CappedLine};
 use crate::schema::{IndexFields, SchemaConfig, KIND_FILE, KIND_PASSAGE};
 use crate::text::analyzer::{Analyzer, FieldKind, FieldTokens};
@@ -197,6 +197,7 @@ fn open_for_writing(
                 let mut writer = take_writer(&old, opts)?;
                 writer.delete_all_documents()?;
                 writer.commit()?;
+                share_metadata(index_dir)?;
                 drop(writer);
                 Index::replace_schema(index_dir, &opts.schema.clone().unwrap_or_default())?;
                 Index::open(index_dir)?
@@ -523,6 +524,8 @@ fn now_ns() -> i64 {
 
 /// Commits the writer when the checkpoint thresholds are reached.
 struct Committer {
+    /// The index directory, whose metadata each commit rewrites.
+    index_dir: PathBuf,
     /// Whether the writer holds operations (adds, deletes) not yet committed.
     pending: bool,
     since_bytes: u64,
@@ -532,8 +535,9 @@ struct Committer {
 }
 
 impl Committer {
-    fn new(opts: &IndexOptions) -> Self {
+    fn new(index: &Index, opts: &IndexOptions) -> Self {
         Committer {
+            index_dir: index.dir().to_path_buf(),
             pending: false,
             since_bytes: 0,
             since: Instant::now(),
@@ -560,6 +564,7 @@ impl Committer {
         let prepared = writer.prepare_commit()?;
         super::fault::hit("mid-commit");
         prepared.commit()?;
+        share_metadata(&self.index_dir)?;
         summary.commits += 1;
         self.pending = false;
         self.since_bytes = 0;
@@ -706,7 +711,7 @@ pub fn index_directory(
         run_started,
         max_file_bytes: walk_opts.max_file_bytes,
     };
-    let mut committer = Committer::new(opts);
+    let mut committer = Committer::new(&index, opts);
     let next = AtomicUsize::new(0);
     let threads = opts.threads.clamp(1, 16);
     std::thread::scope(|scope| -> Result<()> {
@@ -921,7 +926,7 @@ pub fn index_jsonl(
         run_started,
         max_file_bytes: index.config().files.max_file_bytes,
     };
-    let mut committer = Committer::new(opts);
+    let mut committer = Committer::new(&index, opts);
     let mut seen = HashSet::new();
     let max_record = usize::try_from(index.config().files.max_file_bytes).unwrap_or(usize::MAX);
     let mut buf = Vec::new();

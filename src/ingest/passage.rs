@@ -23,9 +23,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PassageConfig {
-    /// Where a long paragraph is preferably cut. Default 800.
+    /// Where a long paragraph is preferably cut. Default 2000.
     pub target_bytes: usize,
-    /// No passage is longer than this. Default 1500.
+    /// No passage is longer than this. Default 3000.
     pub max_bytes: usize,
     /// Passages shorter than this are merged with a neighbour when they fit. Default 200.
     pub min_bytes: usize,
@@ -34,8 +34,8 @@ pub struct PassageConfig {
 impl Default for PassageConfig {
     fn default() -> Self {
         PassageConfig {
-            target_bytes: 800,
-            max_bytes: 1500,
+            target_bytes: 2000,
+            max_bytes: 3000,
             min_bytes: 200,
         }
     }
@@ -481,9 +481,9 @@ mod tests {
         let config = PassageConfig::default();
         let toml = toml::to_string(&config).unwrap();
         assert_eq!(toml::from_str::<PassageConfig>(&toml).unwrap(), config);
-        let partial: PassageConfig = toml::from_str("max_bytes = 2000").unwrap();
-        assert_eq!(partial.max_bytes, 2000);
-        assert_eq!(partial.target_bytes, 800);
+        let partial: PassageConfig = toml::from_str("max_bytes = 4000").unwrap();
+        assert_eq!(partial.max_bytes, 4000);
+        assert_eq!(partial.target_bytes, 2000);
         assert!(toml::from_str::<PassageConfig>("max_byte = 2000").is_err());
     }
 

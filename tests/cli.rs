@@ -385,6 +385,44 @@ fn a_second_writer_is_refused_and_searches_use_the_last_commit() {
 // tim search: output
 // ---------------------------------------------------------------------------------------------
 
+/// `path:line:` points at the line of the first highlighted word, as in ripgrep, not at the
+/// start of its passage (a paragraph of many lines); JSON gives both.
+#[test]
+fn hits_point_at_the_line_of_their_match() {
+    let env = TestEnv::new();
+    env.write(
+        "corpus/a.txt",
+        "Tiêu đề ở dòng một\n\
+         dòng hai chưa có gì\n\
+         ở dòng ba là Hoàng Xuân Chiến\n\
+         \n\
+         Đoạn hai, dòng năm,\n\
+         và dòng sáu: Đà Nẵng.\n",
+    );
+    index(&env, &["corpus"]);
+    let lines = |query: &str| {
+        let hits = search_json(&env, &[query, "--index", "corpus/.tim"]);
+        assert_eq!(hits.len(), 1, "{query}: {hits:?}");
+        (
+            hits[0]["line"].as_u64().unwrap(),
+            hits[0]["match_line"].as_u64().unwrap(),
+        )
+    };
+    assert_eq!(lines("Hoang Xuan Chien"), (1, 3));
+    // Both paragraphs are short, so they make one passage; its match is still on line 6.
+    assert_eq!(lines("Đà Nẵng"), (1, 6));
+    let run = env.run([
+        "search",
+        "--color",
+        "never",
+        "Chiến",
+        "--index",
+        "corpus/.tim",
+    ]);
+    run.ok();
+    assert!(run.stdout.starts_with("a.txt:3:"), "{}", run.stdout);
+}
+
 #[test]
 fn json_hits_have_the_documented_shape() {
     let env = bilingual();
@@ -407,6 +445,7 @@ fn json_hits_have_the_documented_shape() {
                 "bytes",
                 "highlights",
                 "line",
+                "match_line",
                 "passage",
                 "path",
                 "score",

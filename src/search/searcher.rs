@@ -56,6 +56,9 @@ pub struct Hit {
     pub score: f32,
     /// 1-based first line of the passage in the file.
     pub line: u64,
+    /// 1-based line of the snippet's first highlighted word, where an editor should open the
+    /// file (`line` when nothing is highlighted or snippets were not asked for).
+    pub match_line: u64,
     /// Ordinal of the passage in its file.
     pub passage: u64,
     /// `[start, end)` byte range of the passage in the file's decoded UTF-8 text.
@@ -266,6 +269,7 @@ impl Searcher {
                 record: stored_u64(&doc, fields.record) == Some(1),
                 score,
                 line: stored_u64(&doc, fields.line).unwrap_or(1),
+                match_line: 0,
                 passage: stored_u64(&doc, fields.passage).unwrap_or(0),
                 bytes: [
                     stored_u64(&doc, fields.byte_start).unwrap_or(0),
@@ -290,10 +294,17 @@ impl Searcher {
         let mut hits = Vec::with_capacity(order.len());
         for i in order {
             let mut hit = slots[i].take().expect("each hit once");
+            hit.match_line = hit.line;
             if opts.snippets {
                 let text = stored_str(&docs[i], fields.text).unwrap_or("");
                 let matches = self.match_spans(text, &terms);
                 let s = make_snippet(text, &matches, self.index.config().snippet.max_chars);
+                let first_match = s.start + s.highlights.first().map_or(0, |&(start, _)| start);
+                let lines_before = text.as_bytes()[..first_match]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count();
+                hit.match_line = hit.line + lines_before as u64;
                 hit.highlights = s.highlights.iter().map(|&(a, b)| [a, b]).collect();
                 hit.snippet = s.text;
             }

@@ -266,7 +266,7 @@ fn search(mut args: SearchArgs) -> CmdResult {
                 eprintln!(
                     "{}:{} score {:.4}",
                     render::escape_controls(&hit.path),
-                    hit.line,
+                    hit.match_line,
                     hit.score
                 );
                 for line in explanation.lines() {

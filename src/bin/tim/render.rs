@@ -134,7 +134,7 @@ impl<W: Write> HitPrinter<W> {
 
     fn print_human(&mut self, hit: &Hit) -> io::Result<()> {
         let path = self.paint(PATH_STYLE, &self.display_path(hit));
-        let line = self.paint(LINE_STYLE, &hit.line.to_string());
+        let line = self.paint(LINE_STYLE, &hit.match_line.to_string());
         let mut snippet = String::new();
         let mut at = 0;
         for &[start, end] in &hit.highlights {
@@ -151,6 +151,7 @@ impl<W: Write> HitPrinter<W> {
             "path": hit.path,
             "score": hit.score,
             "line": hit.line,
+            "match_line": hit.match_line,
             "passage": hit.passage,
             "bytes": hit.bytes,
             "snippet": hit.snippet,

@@ -33,6 +33,7 @@ use super::document::IndexDoc;
 
 use super::html;
 use super::passage::{split_passages, title_span, PassageConfig};
+use super::tokens::encode_tokens;
 use super::walk::{
     rel_path_bytes, rel_path_key, walk, FoundFile, SkipReason, WalkEntry, WalkOptions,
 };
@@ -251,7 +252,8 @@ fn writer_threads(opts: &IndexOptions) -> usize {
 
 fn take_writer(index: &Index, opts: &IndexOptions) -> Result<IndexWriter> {
     let threads = writer_threads(opts);
-    let writer = index.writer(threads, opts.writer_memory.max(threads * (15 << 20)))?;
+    let memory = opts.writer_memory.max(threads * (15 << 20));
+    let writer = index.encoded_tokens_writer(threads, memory)?;
     // A run killed inside a commit leaves files its `meta.json` never came to name, among them
     // delete files `<segment>.<opstamp>.del` of committed segments. This run starts from the
     // same opstamp, so its own commit can want the very same name, and tantivy refuses to
@@ -348,9 +350,12 @@ struct DocBuilder<'a> {
 }
 
 impl DocBuilder<'_> {
-    /// Builds the passage documents and the manifest document of one source.
+    /// Builds the passage documents and the manifest document of one source; `scratch` is
+    /// the calling thread's, reused from call to call.
+    #[allow(clippy::too_many_arguments)]
     fn build(
         &self,
+        scratch: &mut FieldTokens,
         key: &str,
         raw_path: Option<&[u8]>,
         record: bool,
@@ -360,7 +365,14 @@ impl DocBuilder<'_> {
     ) -> Vec<IndexDoc> {
         let f = self.fields;
         let title = title.or_else(|| title_span(text).map(|(s, e)| &text[s..e]));
-        let title_tokens = title.map(|t| self.analyzer.field_tokens(t));
+        // Analysed once per file, copied onto each of its passages.
+        let title_tokens = title.map(|t| {
+            self.analyzer.field_tokens_into(t, scratch);
+            [
+                encode_tokens(&scratch.exact),
+                encode_tokens(&scratch.folded),
+            ]
+        });
         let mut docs = Vec::new();
         for passage in split_passages(text, &self.passages) {
             let body = &text[passage.start..passage.end];
@@ -372,20 +384,14 @@ impl DocBuilder<'_> {
             doc.add_u64(f.byte_end, passage.end as u64);
             doc.add_u64(f.line, u64::from(passage.line_start));
             doc.add_text(f.text, body);
-            // Fresh vectors, moved into the document: tantivy takes ownership of the tokens.
-            let FieldTokens {
-                exact,
-                folded,
-                joined,
-                english,
-            } = self.analyzer.field_tokens(body);
-            doc.add_tokens(f.body_field(FieldKind::Exact), exact);
-            doc.add_tokens(f.body_field(FieldKind::Folded), folded);
-            doc.add_tokens(f.body_field(FieldKind::Joined), joined);
-            doc.add_tokens(f.body_field(FieldKind::English), english);
-            if let Some(t) = &title_tokens {
-                doc.add_tokens(f.title[0], t.get(FieldKind::Exact).to_vec());
-                doc.add_tokens(f.title[1], t.get(FieldKind::Folded).to_vec());
+            // `scratch` keeps its tokens and their text buffers from passage to passage.
+            self.analyzer.field_tokens_into(body, scratch);
+            for field in FieldKind::ALL {
+                doc.add_tokens(f.body_field(field), encode_tokens(scratch.get(field)));
+            }
+            if let Some([exact, folded]) = &title_tokens {
+                doc.add_tokens(f.title[0], exact.clone());
+                doc.add_tokens(f.title[1], folded.clone());
             }
             docs.push(doc);
         }
@@ -420,7 +426,12 @@ impl DocBuilder<'_> {
         doc.add_u64(self.fields.record, u64::from(record));
     }
 
-    fn process_file(&self, file: &FoundFile, old: Option<ManifestEntry>) -> Processed {
+    fn process_file(
+        &self,
+        scratch: &mut FieldTokens,
+        file: &FoundFile,
+        old: Option<ManifestEntry>,
+    ) -> Processed {
         let key = rel_path_key(&file.rel);
         let raw = rel_path_bytes(&file.rel);
         let raw_path = (std::str::from_utf8(&raw).is_err()).then_some(raw.as_slice());
@@ -482,7 +493,7 @@ impl DocBuilder<'_> {
         } else {
             decoded.text
         };
-        let docs = self.build(&key, raw_path, false, &text, None, manifest);
+        let docs = self.build(scratch, &key, raw_path, false, &text, None, manifest);
         Processed::Docs {
             key,
             replaces: old.is_some(),
@@ -714,16 +725,20 @@ pub fn index_directory(
         for _ in 0..threads {
             let tx = tx.clone();
             let (todo, next, builder) = (&todo, &next, &builder);
-            scope.spawn(move || loop {
-                if opts.cancelled() {
-                    break;
-                }
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some((file, old)) = todo.get(i) else {
-                    break;
-                };
-                if tx.send((i, builder.process_file(file, *old))).is_err() {
-                    break;
+            scope.spawn(move || {
+                let mut scratch = FieldTokens::default();
+                loop {
+                    if opts.cancelled() {
+                        break;
+                    }
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((file, old)) = todo.get(i) else {
+                        break;
+                    };
+                    let processed = builder.process_file(&mut scratch, file, *old);
+                    if tx.send((i, processed)).is_err() {
+                        break;
+                    }
                 }
             });
         }
@@ -925,6 +940,7 @@ pub fn index_jsonl(
     let mut seen = HashSet::new();
     let max_record = usize::try_from(index.config().files.max_file_bytes).unwrap_or(usize::MAX);
     let mut buf = Vec::new();
+    let mut scratch = FieldTokens::default();
     for n in 0.. {
         if opts.cancelled() {
             return Err(Error::Interrupted);
@@ -1000,6 +1016,7 @@ pub fn index_jsonl(
             indexed_at: run_started,
         };
         let docs = builder.build(
+            &mut scratch,
             &id,
             None,
             true,

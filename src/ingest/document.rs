@@ -70,7 +70,7 @@ impl IndexDoc {
         self.values.push((field, DocValue::Bytes(bytes.to_vec())));
     }
 
-    /// Adds the tokens of an analysed field, encoded by [`super::tokens::encode_tokens`]: a
+    /// Adds the tokens of an analysed field, encoded by [`super::tokens::EncodedFields`]: a
     /// string that only the writer's decoding tokenizers understand (see `Index::doc_writer`).
     pub(crate) fn add_tokens(&mut self, field: Field, encoded: String) {
         self.values.push((field, DocValue::Str(encoded)));
@@ -98,7 +98,9 @@ impl Document for IndexDoc {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tokens::{EncodedFields, EncodedTokenizer};
     use super::*;
+    use crate::text::analyzer::{FieldKind, TokenSink};
     use tantivy::schema::{Schema, STORED, STRING, TEXT};
     use tantivy::{Index, TantivyDocument};
 
@@ -114,7 +116,7 @@ mod tests {
         // As on the writer's copy of a timkiem index: analysed fields take encoded tokens.
         index
             .tokenizers()
-            .register("default", super::super::tokens::EncodedTokenizer::default());
+            .register("default", EncodedTokenizer::default());
         let mut writer = index
             .writer_with_num_threads::<IndexDoc>(1, 15 << 20)
             .unwrap();
@@ -123,13 +125,10 @@ mod tests {
         doc.add_u64(n, 7);
         doc.add_i64(i, -3);
         doc.add_bytes(raw, b"\xff\x00");
-        let token = |text: &str, position| tantivy::tokenizer::Token {
-            position,
-            text: text.to_string(),
-            ..Default::default()
-        };
-        let encoded = super::super::tokens::encode_tokens(&[token("hanoi", 0), token("pho", 3)]);
-        doc.add_tokens(body, encoded);
+        let mut tokens = EncodedFields::default();
+        tokens.push(FieldKind::Folded, &["hanoi"], 0, 5, 0);
+        tokens.push(FieldKind::Folded, &["pho"], 6, 9, 3);
+        doc.add_tokens(body, tokens.take(FieldKind::Folded));
         writer.add_document(doc).unwrap();
         writer.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();

@@ -33,7 +33,7 @@ use super::document::IndexDoc;
 
 use super::html;
 use super::passage::{split_passages, title_span, PassageConfig};
-use super::tokens::encode_tokens;
+use super::tokens::EncodedFields;
 use super::walk::{
     rel_path_bytes, rel_path_key, walk, FoundFile, SkipReason, WalkEntry, WalkOptions,
 };
@@ -41,7 +41,7 @@ use crate::error::{Error, Result};
 use crate::index::{stored_i64, stored_str, stored_u64, Index};
 use crate::lines::{read_capped_line, skip_line, CappedLine};
 use crate::schema::{IndexFields, SchemaConfig, KIND_FILE, KIND_PASSAGE};
-use crate::text::analyzer::{Analyzer, FieldKind, FieldTokens};
+use crate::text::analyzer::{Analyzer, FieldKind};
 use crate::text::decode::{decode, SourceEncoding};
 
 /// Files modified this close (in nanoseconds) to the start of the run that indexed them are
@@ -350,12 +350,9 @@ struct DocBuilder<'a> {
 }
 
 impl DocBuilder<'_> {
-    /// Builds the passage documents and the manifest document of one source; `scratch` is
-    /// the calling thread's, reused from call to call.
-    #[allow(clippy::too_many_arguments)]
+    /// Builds the passage documents and the manifest document of one source.
     fn build(
         &self,
-        scratch: &mut FieldTokens,
         key: &str,
         raw_path: Option<&[u8]>,
         record: bool,
@@ -367,11 +364,9 @@ impl DocBuilder<'_> {
         let title = title.or_else(|| title_span(text).map(|(s, e)| &text[s..e]));
         // Analysed once per file, copied onto each of its passages.
         let title_tokens = title.map(|t| {
-            self.analyzer.field_tokens_into(t, scratch);
-            [
-                encode_tokens(&scratch.exact),
-                encode_tokens(&scratch.folded),
-            ]
+            let mut tokens = EncodedFields::for_text(t.len());
+            self.analyzer.tokens_into(t, &mut tokens);
+            tokens
         });
         let mut docs = Vec::new();
         for passage in split_passages(text, &self.passages) {
@@ -384,14 +379,14 @@ impl DocBuilder<'_> {
             doc.add_u64(f.byte_end, passage.end as u64);
             doc.add_u64(f.line, u64::from(passage.line_start));
             doc.add_text(f.text, body);
-            // `scratch` keeps its tokens and their text buffers from passage to passage.
-            self.analyzer.field_tokens_into(body, scratch);
+            let mut tokens = EncodedFields::for_text(body.len());
+            self.analyzer.tokens_into(body, &mut tokens);
             for field in FieldKind::ALL {
-                doc.add_tokens(f.body_field(field), encode_tokens(scratch.get(field)));
+                doc.add_tokens(f.body_field(field), tokens.take(field));
             }
-            if let Some([exact, folded]) = &title_tokens {
-                doc.add_tokens(f.title[0], exact.clone());
-                doc.add_tokens(f.title[1], folded.clone());
+            if let Some(t) = &title_tokens {
+                doc.add_tokens(f.title[0], t.get(FieldKind::Exact).to_string());
+                doc.add_tokens(f.title[1], t.get(FieldKind::Folded).to_string());
             }
             docs.push(doc);
         }
@@ -426,12 +421,7 @@ impl DocBuilder<'_> {
         doc.add_u64(self.fields.record, u64::from(record));
     }
 
-    fn process_file(
-        &self,
-        scratch: &mut FieldTokens,
-        file: &FoundFile,
-        old: Option<ManifestEntry>,
-    ) -> Processed {
+    fn process_file(&self, file: &FoundFile, old: Option<ManifestEntry>) -> Processed {
         let key = rel_path_key(&file.rel);
         let raw = rel_path_bytes(&file.rel);
         let raw_path = (std::str::from_utf8(&raw).is_err()).then_some(raw.as_slice());
@@ -493,7 +483,7 @@ impl DocBuilder<'_> {
         } else {
             decoded.text
         };
-        let docs = self.build(scratch, &key, raw_path, false, &text, None, manifest);
+        let docs = self.build(&key, raw_path, false, &text, None, manifest);
         Processed::Docs {
             key,
             replaces: old.is_some(),
@@ -725,20 +715,16 @@ pub fn index_directory(
         for _ in 0..threads {
             let tx = tx.clone();
             let (todo, next, builder) = (&todo, &next, &builder);
-            scope.spawn(move || {
-                let mut scratch = FieldTokens::default();
-                loop {
-                    if opts.cancelled() {
-                        break;
-                    }
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some((file, old)) = todo.get(i) else {
-                        break;
-                    };
-                    let processed = builder.process_file(&mut scratch, file, *old);
-                    if tx.send((i, processed)).is_err() {
-                        break;
-                    }
+            scope.spawn(move || loop {
+                if opts.cancelled() {
+                    break;
+                }
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some((file, old)) = todo.get(i) else {
+                    break;
+                };
+                if tx.send((i, builder.process_file(file, *old))).is_err() {
+                    break;
                 }
             });
         }
@@ -940,7 +926,6 @@ pub fn index_jsonl(
     let mut seen = HashSet::new();
     let max_record = usize::try_from(index.config().files.max_file_bytes).unwrap_or(usize::MAX);
     let mut buf = Vec::new();
-    let mut scratch = FieldTokens::default();
     for n in 0.. {
         if opts.cancelled() {
             return Err(Error::Interrupted);
@@ -1016,7 +1001,6 @@ pub fn index_jsonl(
             indexed_at: run_started,
         };
         let docs = builder.build(
-            &mut scratch,
             &id,
             None,
             true,

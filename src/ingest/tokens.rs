@@ -4,7 +4,7 @@
 //! per token, allocated by an analysis worker, cloned once more by tantivy's indexing thread and
 //! freed there. That was a third of a cold build's CPU: the allocations, the copies, the
 //! cross-thread frees, and the fresh pages the allocator kept faulting in for them. Instead, the
-//! indexer turns each field's tokens into one string ([`encode_tokens`]) and hands tantivy that
+//! analyzer writes each field's tokens into one string ([`EncodedFields`]) and tantivy gets that
 //! string; the writer's copy of the index (and only it: see `Index::doc_writer`) has
 //! [`EncodedTokenizer`] under the analysis tokenizers' names, which reads the tokens back into
 //! one reused [`Token`], the way tantivy's own tokenizers work.
@@ -16,6 +16,8 @@
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
+use crate::text::analyzer::{FieldKind, TokenSink};
+
 /// Ends a token (at the position after the previous token's).
 const NEXT: u8 = 0x01;
 /// Starts an explicit decimal position, itself ended by [`NEXT`].
@@ -23,38 +25,70 @@ const AT: u8 = 0x02;
 /// Escapes the following byte of a token's text.
 const ESC: u8 = 0x03;
 
-/// The encoding of `tokens`.
-pub(crate) fn encode_tokens(tokens: &[Token]) -> String {
-    // Room for every token without escapes and for a short explicit position on each gap:
-    // one allocation, never grown in practice.
-    let mut next_position = 0;
-    let capacity = tokens
-        .iter()
-        .map(|t| {
-            let gap = if t.position == next_position { 0 } else { 7 };
-            next_position = t.position + 1;
-            t.text.len() + 1 + gap
-        })
-        .sum();
-    let mut out = String::with_capacity(capacity);
-    next_position = 0;
-    for token in tokens {
-        let mut text = token.text.as_str();
-        while let Some(i) = text.bytes().position(|b| b <= ESC) {
-            out.push_str(&text[..i]);
-            out.push(ESC as char);
-            out.push_str(&text[i..=i]);
-            text = &text[i + 1..];
+/// The four fields' tokens of one text, encoded as the analyzer hands them over.
+#[derive(Debug, Default)]
+pub(crate) struct EncodedFields {
+    fields: [String; 4],
+    /// Per field, the position a token takes when none is written.
+    next_position: [usize; 4],
+}
+
+impl EncodedFields {
+    /// Empty fields with room for the tokens of a text of `text_len` bytes: `exact`, `folded`
+    /// and `joined` hold about that much each (a `joined` token per pair of syllables), and
+    /// `english` little.
+    pub(crate) fn for_text(text_len: usize) -> Self {
+        let room = text_len + 16;
+        EncodedFields {
+            fields: [
+                String::with_capacity(room),
+                String::with_capacity(room),
+                String::with_capacity(room),
+                String::new(),
+            ],
+            next_position: [0; 4],
         }
-        out.push_str(text);
-        if token.position != next_position {
+    }
+
+    /// The encoded tokens of `field`.
+    pub(crate) fn get(&self, field: FieldKind) -> &str {
+        &self.fields[field as usize]
+    }
+
+    /// The encoded tokens of `field`, taken out.
+    pub(crate) fn take(&mut self, field: FieldKind) -> String {
+        std::mem::take(&mut self.fields[field as usize])
+    }
+}
+
+impl TokenSink for EncodedFields {
+    fn push(
+        &mut self,
+        field: FieldKind,
+        parts: &[&str],
+        _from: usize,
+        _to: usize,
+        position: usize,
+    ) {
+        let out = &mut self.fields[field as usize];
+        for part in parts {
+            let mut text = *part;
+            while let Some(i) = text.bytes().position(|b| b <= ESC) {
+                out.push_str(&text[..i]);
+                out.push(ESC as char);
+                out.push_str(&text[i..=i]);
+                text = &text[i + 1..];
+            }
+            out.push_str(text);
+        }
+        let next_position = &mut self.next_position[field as usize];
+        if position != *next_position {
             out.push(AT as char);
-            out.push_str(itoa(token.position, &mut [0; 20]));
+            out.push_str(itoa(position, &mut [0; 20]));
         }
         out.push(NEXT as char);
-        next_position = token.position + 1;
+        *next_position = position + 1;
     }
-    out
 }
 
 /// `n` in decimal, written into `buf`.
@@ -71,7 +105,7 @@ fn itoa(mut n: usize, buf: &mut [u8; 20]) -> &str {
     std::str::from_utf8(&buf[i..]).expect("ASCII digits")
 }
 
-/// The tokenizer that decodes what [`encode_tokens`] wrote.
+/// The tokenizer that decodes what [`EncodedFields`] wrote.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct EncodedTokenizer {
     token: Token,
@@ -165,49 +199,82 @@ mod tests {
         out
     }
 
-    fn token(text: &str, position: usize) -> Token {
-        Token {
-            text: text.to_string(),
-            position,
-            ..Token::default()
+    /// The `folded` field of `tokens` (text, position), encoded.
+    fn encode(tokens: &[(&str, usize)]) -> String {
+        let mut fields = EncodedFields::default();
+        for (text, position) in tokens {
+            fields.push(FieldKind::Folded, &[text], 0, 0, *position);
         }
+        fields.take(FieldKind::Folded)
+    }
+
+    fn owned(tokens: &[(&str, usize)]) -> Vec<(String, usize)> {
+        tokens.iter().map(|(t, p)| (t.to_string(), *p)).collect()
     }
 
     #[test]
     fn consecutive_positions_cost_one_byte() {
-        let out = encode_tokens(&[token("hoàng", 0), token("xuân", 1)]);
+        let tokens = [("hoàng", 0), ("xuân", 1)];
+        let out = encode(&tokens);
         assert_eq!(out, "hoàng\u{1}xuân\u{1}");
-        assert_eq!(decode(&out), [("hoàng".into(), 0), ("xuân".into(), 1)]);
+        assert_eq!(decode(&out), owned(&tokens));
     }
 
     #[test]
     fn gaps_and_control_bytes_survive() {
-        let tokens = [token("a\u{1}b\u{2}c\u{3}", 3), token("", 4), token("x", 40)];
-        let out = encode_tokens(&tokens);
-        let expected: Vec<_> = tokens
-            .iter()
-            .map(|t| (t.text.clone(), t.position))
-            .collect();
-        assert_eq!(decode(&out), expected);
+        let tokens = [("a\u{1}b\u{2}c\u{3}\u{0}", 3), ("", 4), ("x", 40)];
+        assert_eq!(decode(&encode(&tokens)), owned(&tokens));
         assert!(decode("").is_empty());
+    }
+
+    #[test]
+    fn parts_are_concatenated_and_fields_kept_apart() {
+        let mut fields = EncodedFields::for_text(10);
+        fields.push(FieldKind::Joined, &["viet", "nam"], 0, 8, 2);
+        fields.push(FieldKind::Exact, &["việt"], 0, 5, 0);
+        assert_eq!(
+            decode(fields.get(FieldKind::Joined)),
+            [("vietnam".into(), 2)]
+        );
+        assert_eq!(decode(fields.get(FieldKind::Exact)), [("việt".into(), 0)]);
+        assert!(fields.get(FieldKind::English).is_empty());
+    }
+
+    #[test]
+    fn encoded_analysis_decodes_to_the_analyzer_tokens() {
+        let analyzer = crate::text::analyzer::Analyzer::default();
+        for text in [
+            "Hoàng Xuân Chiến, Việt_Nam’s defence models: Hoa\u{300}ng ĐÀ NẴNG 4,8 triệu",
+            "the cats can fly to Hà Nội, then Sài Gòn; COVID-19 colours",
+            "",
+        ] {
+            let mut fields = EncodedFields::for_text(text.len());
+            analyzer.tokens_into(text, &mut fields);
+            let expected = analyzer.field_tokens(text);
+            for field in FieldKind::ALL {
+                let want: Vec<_> = expected
+                    .get(field)
+                    .iter()
+                    .map(|t| (t.text.clone(), t.position))
+                    .collect();
+                assert_eq!(decode(fields.get(field)), want, "{field:?} of {text:?}");
+            }
+        }
     }
 
     proptest! {
         #[test]
         fn round_trip(words in prop::collection::vec(("\\PC{0,8}|[\\x00-\\x05a]{0,4}", 0usize..3), 0..20)) {
             let mut position = 0;
-            let tokens: Vec<Token> = words
+            let tokens: Vec<(&str, usize)> = words
                 .iter()
                 .map(|(text, gap)| {
                     position += gap;
-                    let t = token(text, position);
                     position += 1;
-                    t
+                    (text.as_str(), position - 1)
                 })
                 .collect();
-            let out = encode_tokens(&tokens);
-            let expected: Vec<_> = tokens.iter().map(|t| (t.text.clone(), t.position)).collect();
-            prop_assert_eq!(decode(&out), expected);
+            prop_assert_eq!(decode(&encode(&tokens)), owned(&tokens));
         }
     }
 }

@@ -18,8 +18,9 @@ use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{IndexSettings, TantivyDocument};
 
 use crate::error::{Error, Result};
+use crate::ingest::tokens::EncodedTokenizer;
 use crate::schema::{IndexFields, SchemaConfig, FORMAT_VERSION, KIND_FILE, KIND_PASSAGE};
-use crate::text::analyzer::Analyzer;
+use crate::text::analyzer::{Analyzer, FieldKind};
 use crate::text::tokenizers::register_tokenizers;
 
 /// Name of the schema file inside an index directory.
@@ -264,8 +265,35 @@ impl Index {
         threads: usize,
         memory: usize,
     ) -> Result<tantivy::IndexWriter<D>> {
+        self.writer_on(&self.tantivy, threads, memory)
+    }
+
+    /// Like [`Index::writer`], for documents whose analysed fields hold tokens encoded by
+    /// `ingest::tokens` (the indexer's): the writer works on a copy of the index whose
+    /// analysis tokenizers decode them. This index, and every searcher of it, keeps the real
+    /// analysis under those names.
+    pub(crate) fn encoded_tokens_writer<D: tantivy::Document>(
+        &self,
+        threads: usize,
+        memory: usize,
+    ) -> Result<tantivy::IndexWriter<D>> {
+        let tokenizers = tantivy::tokenizer::TokenizerManager::default();
+        for field in FieldKind::ALL {
+            tokenizers.register(field.tokenizer_name(), EncodedTokenizer::default());
+        }
+        let mut tantivy = self.tantivy.clone();
+        tantivy.set_tokenizers(tokenizers);
+        self.writer_on(&tantivy, threads, memory)
+    }
+
+    fn writer_on<D: tantivy::Document>(
+        &self,
+        tantivy: &tantivy::Index,
+        threads: usize,
+        memory: usize,
+    ) -> Result<tantivy::IndexWriter<D>> {
         wait_for_writer_lock(|| {
-            self.tantivy
+            tantivy
                 .writer_with_num_threads(threads, memory)
                 .map_err(|e| match e {
                     tantivy::TantivyError::LockFailure(..) => Error::IndexLocked {

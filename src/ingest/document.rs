@@ -2,17 +2,14 @@
 //!
 //! tantivy's own `TantivyDocument` keeps a pre-tokenized value as a JSON string: adding one
 //! serialises every token to JSON on the worker thread, and indexing parses it back on
-//! tantivy's indexing thread. [`IndexDoc`] keeps the tokens as they are and gives them to the
-//! segment writer as a `PreTokStr` leaf, so no token is ever turned into text and back.
+//! tantivy's indexing thread. [`IndexDoc`] holds each analysed field's tokens in the compact
+//! encoding of [`super::tokens`], which the writer's tokenizers read back without allocating.
 //!
 //! Stored values (strings, integers, bytes) are handed over exactly as `TantivyDocument` hands
 //! them, so what is read back with `searcher.doc::<TantivyDocument>` does not change.
 
-use std::sync::Mutex;
-
 use tantivy::schema::document::{ReferenceValue, ReferenceValueLeaf};
 use tantivy::schema::{Document, Field, Value};
-use tantivy::tokenizer::{PreTokenizedString, Token};
 
 /// One value of an [`IndexDoc`].
 #[derive(Debug)]
@@ -25,9 +22,6 @@ pub(crate) enum DocValue {
     I64(i64),
     /// Raw bytes.
     Bytes(Vec<u8>),
-    /// Tokens produced by our analyzer; the text itself is stored elsewhere (never here).
-    /// Handed over (moved out) the first time tantivy reads the value: see the `Value` impl.
-    Tokens(Mutex<Vec<Token>>),
 }
 
 impl<'a> Value<'a> for &'a DocValue {
@@ -40,27 +34,11 @@ impl<'a> Value<'a> for &'a DocValue {
             DocValue::U64(v) => ReferenceValueLeaf::U64(*v).into(),
             DocValue::I64(v) => ReferenceValueLeaf::I64(*v).into(),
             DocValue::Bytes(b) => ReferenceValueLeaf::Bytes(b.as_slice()).into(),
-            // The leaf owns its tokens and tantivy 0.27 offers no borrowed one, so they are
-            // moved out rather than copied: copying them was a tenth of the work of tantivy's
-            // indexing thread, the build's bottleneck. tantivy reads a value of an indexed field
-            // that is neither stored nor fast exactly once, in its inverted-index writer (the
-            // store and fast-field writers skip it by field type), and
-            // `stored_values_and_tokens_round_trip_like_tantivy_document` checks that the postings
-            // hold them.
-            DocValue::Tokens(tokens) => {
-                let mut tokens = tokens.lock().unwrap_or_else(|e| e.into_inner());
-                ReferenceValueLeaf::PreTokStr(Box::new(PreTokenizedString {
-                    text: String::new(),
-                    tokens: std::mem::take(&mut *tokens),
-                }))
-                .into()
-            }
         }
     }
 }
 
-/// A document for tantivy's writer: field values in the order they were added. Meant to be
-/// added once: its tokens go to the index the first time tantivy reads them.
+/// A document for tantivy's writer: field values in the order they were added.
 #[derive(Debug, Default)]
 pub(crate) struct IndexDoc {
     values: Vec<(Field, DocValue)>,
@@ -92,10 +70,10 @@ impl IndexDoc {
         self.values.push((field, DocValue::Bytes(bytes.to_vec())));
     }
 
-    /// Adds pre-tokenized text (tokens only, no text).
-    pub(crate) fn add_tokens(&mut self, field: Field, tokens: Vec<Token>) {
-        self.values
-            .push((field, DocValue::Tokens(Mutex::new(tokens))));
+    /// Adds the tokens of an analysed field, encoded by [`super::tokens::EncodedFields`]: a
+    /// string that only the writer's decoding tokenizers understand (see `Index::doc_writer`).
+    pub(crate) fn add_tokens(&mut self, field: Field, encoded: String) {
+        self.values.push((field, DocValue::Str(encoded)));
     }
 }
 
@@ -120,7 +98,9 @@ impl Document for IndexDoc {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tokens::{EncodedFields, EncodedTokenizer};
     use super::*;
+    use crate::text::analyzer::{FieldKind, TokenSink};
     use tantivy::schema::{Schema, STORED, STRING, TEXT};
     use tantivy::{Index, TantivyDocument};
 
@@ -133,6 +113,10 @@ mod tests {
         let raw = builder.add_bytes_field("raw", STORED);
         let body = builder.add_text_field("body", TEXT);
         let index = Index::create_in_ram(builder.build());
+        // As on the writer's copy of a timkiem index: analysed fields take encoded tokens.
+        index
+            .tokenizers()
+            .register("default", EncodedTokenizer::default());
         let mut writer = index
             .writer_with_num_threads::<IndexDoc>(1, 15 << 20)
             .unwrap();
@@ -141,26 +125,35 @@ mod tests {
         doc.add_u64(n, 7);
         doc.add_i64(i, -3);
         doc.add_bytes(raw, b"\xff\x00");
-        let token = |text: &str, position| Token {
-            offset_from: 0,
-            offset_to: 1,
-            position,
-            text: text.to_string(),
-            position_length: 1,
-        };
-        doc.add_tokens(body, vec![token("hanoi", 0), token("pho", 1)]);
+        let mut tokens = EncodedFields::default();
+        tokens.push(FieldKind::Folded, &["hanoi"], 0, 5, 0);
+        tokens.push(FieldKind::Folded, &["pho"], 6, 9, 3);
+        doc.add_tokens(body, tokens.take(FieldKind::Folded));
         writer.add_document(doc).unwrap();
         writer.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
         let term = tantivy::Term::from_field_text(body, "pho");
         let query = tantivy::query::TermQuery::new(
-            term,
+            term.clone(),
             tantivy::schema::IndexRecordOption::WithFreqsAndPositions,
         );
         let hits = searcher
             .search(&query, &tantivy::collector::DocSetCollector)
             .unwrap();
         assert_eq!(hits.len(), 1);
+        let mut postings = searcher
+            .segment_reader(0)
+            .inverted_index(body)
+            .unwrap()
+            .read_postings(
+                &term,
+                tantivy::schema::IndexRecordOption::WithFreqsAndPositions,
+            )
+            .unwrap()
+            .unwrap();
+        let mut positions = Vec::new();
+        tantivy::postings::Postings::positions(&mut postings, &mut positions);
+        assert_eq!(positions, [3]);
         let stored: TantivyDocument = searcher.doc(*hits.iter().next().unwrap()).unwrap();
         let mut expected = TantivyDocument::new();
         expected.add_text(name, "Hà Nội");

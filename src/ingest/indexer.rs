@@ -33,6 +33,7 @@ use super::document::IndexDoc;
 
 use super::html;
 use super::passage::{split_passages, title_span, PassageConfig};
+use super::tokens::EncodedFields;
 use super::walk::{
     rel_path_bytes, rel_path_key, walk, FoundFile, SkipReason, WalkEntry, WalkOptions,
 };
@@ -40,7 +41,7 @@ use crate::error::{Error, Result};
 use crate::index::{share_metadata, stored_i64, stored_str, stored_u64, Index};
 use crate::lines::{read_capped_line, skip_line, CappedLine};
 use crate::schema::{IndexFields, SchemaConfig, KIND_FILE, KIND_PASSAGE};
-use crate::text::analyzer::{Analyzer, FieldKind, FieldTokens};
+use crate::text::analyzer::{Analyzer, FieldKind};
 use crate::text::decode::{decode, SourceEncoding};
 
 /// Files modified this close (in nanoseconds) to the start of the run that indexed them are
@@ -252,7 +253,8 @@ fn writer_threads(opts: &IndexOptions) -> usize {
 
 fn take_writer(index: &Index, opts: &IndexOptions) -> Result<IndexWriter> {
     let threads = writer_threads(opts);
-    let writer = index.writer(threads, opts.writer_memory.max(threads * (15 << 20)))?;
+    let memory = opts.writer_memory.max(threads * (15 << 20));
+    let writer = index.encoded_tokens_writer(threads, memory)?;
     // A run killed inside a commit leaves files its `meta.json` never came to name, among them
     // delete files `<segment>.<opstamp>.del` of committed segments. This run starts from the
     // same opstamp, so its own commit can want the very same name, and tantivy refuses to
@@ -361,7 +363,12 @@ impl DocBuilder<'_> {
     ) -> Vec<IndexDoc> {
         let f = self.fields;
         let title = title.or_else(|| title_span(text).map(|(s, e)| &text[s..e]));
-        let title_tokens = title.map(|t| self.analyzer.field_tokens(t));
+        // Analysed once per file, copied onto each of its passages.
+        let title_tokens = title.map(|t| {
+            let mut tokens = EncodedFields::for_text(t.len());
+            self.analyzer.tokens_into(t, &mut tokens);
+            tokens
+        });
         let mut docs = Vec::new();
         for passage in split_passages(text, &self.passages) {
             let body = &text[passage.start..passage.end];
@@ -373,20 +380,14 @@ impl DocBuilder<'_> {
             doc.add_u64(f.byte_end, passage.end as u64);
             doc.add_u64(f.line, u64::from(passage.line_start));
             doc.add_text(f.text, body);
-            // Fresh vectors, moved into the document: tantivy takes ownership of the tokens.
-            let FieldTokens {
-                exact,
-                folded,
-                joined,
-                english,
-            } = self.analyzer.field_tokens(body);
-            doc.add_tokens(f.body_field(FieldKind::Exact), exact);
-            doc.add_tokens(f.body_field(FieldKind::Folded), folded);
-            doc.add_tokens(f.body_field(FieldKind::Joined), joined);
-            doc.add_tokens(f.body_field(FieldKind::English), english);
+            let mut tokens = EncodedFields::for_text(body.len());
+            self.analyzer.tokens_into(body, &mut tokens);
+            for field in FieldKind::ALL {
+                doc.add_tokens(f.body_field(field), tokens.take(field));
+            }
             if let Some(t) = &title_tokens {
-                doc.add_tokens(f.title[0], t.get(FieldKind::Exact).to_vec());
-                doc.add_tokens(f.title[1], t.get(FieldKind::Folded).to_vec());
+                doc.add_tokens(f.title[0], t.get(FieldKind::Exact).to_string());
+                doc.add_tokens(f.title[1], t.get(FieldKind::Folded).to_string());
             }
             docs.push(doc);
         }

@@ -22,4 +22,5 @@ pub mod fault;
 pub mod html;
 pub mod indexer;
 pub mod passage;
+pub(crate) mod tokens;
 pub mod walk;

@@ -10,7 +10,8 @@
 //! All streams share one position numbering (word *n* has position *n* in every field; a joined
 //! token takes its first syllable's position), so phrase queries work per field. Offsets are
 //! byte ranges into the text given to the analyzer. Indexing and querying go through this same
-//! code ([`Analyzer::analyze`] for queries, [`Analyzer::field_tokens`] for documents), so a
+//! code ([`Analyzer::analyze`] for queries, [`Analyzer::field_tokens`] and the indexer's
+//! `Analyzer::tokens_into` for documents), so a
 //! query can only miss a document for reasons of meaning, never of analysis.
 //!
 //! The `english` stream leaves out Vietnamese syllables: a syllable's stem is its folded form
@@ -130,6 +131,15 @@ impl FieldTokens {
         }
     }
 
+    fn get_mut(&mut self, field: FieldKind) -> &mut Vec<Token> {
+        match field {
+            FieldKind::Exact => &mut self.exact,
+            FieldKind::Folded => &mut self.folded,
+            FieldKind::Joined => &mut self.joined,
+            FieldKind::English => &mut self.english,
+        }
+    }
+
     fn take(self, field: FieldKind) -> Vec<Token> {
         match field {
             FieldKind::Exact => self.exact,
@@ -216,10 +226,23 @@ impl Analyzer {
     /// and reused (with their text buffers) so that a caller analysing many texts with the
     /// same `out` hardly allocates.
     pub fn field_tokens_into(&self, text: &str, out: &mut FieldTokens) {
-        let mut sink = TokenSink::default();
-        // Whether the previous word is a syllable; its folded form, start and position are
-        // those of the last `folded` token, so no word's forms are copied to remember them.
-        let mut previous_syllable = false;
+        let mut sink = ReusedTokens {
+            out,
+            written: [0; 4],
+        };
+        self.tokens_into(text, &mut sink);
+        let ReusedTokens { out, written } = sink;
+        for field in FieldKind::ALL {
+            out.get_mut(field).truncate(written[field as usize]);
+        }
+    }
+
+    /// The tokens of all four fields for `text`, in one pass, handed to `sink` in text order.
+    pub(crate) fn tokens_into(&self, text: &str, sink: &mut impl TokenSink) {
+        // The previous word's start and position when it is a syllable, and its folded form:
+        // what a `joined` token with the next word needs.
+        let mut previous_syllable: Option<(usize, usize)> = None;
+        let mut previous_folded = String::new();
         let mut position = 0;
         with_thread_cache(self.inner.id, |cache| {
             for_each_word(text, |word| {
@@ -231,55 +254,26 @@ impl Analyzer {
                     let (start, end, pos) = (word.start, word.end, position);
                     position += 1;
                     // The same rule as `AnalyzedWord::joined_with`, which the query side uses.
-                    if previous_syllable && forms.syllable && word.spaced_from_previous {
-                        if let Some(prev) = sink.folded.checked_sub(1).map(|i| &out.folded[i]) {
-                            let (from, prev_pos) = (prev.offset_from, prev.position);
-                            let joined = [prev.text.as_str(), forms.folded];
-                            put(
-                                &mut out.joined,
-                                &mut sink.joined,
-                                &joined,
-                                from,
-                                end,
-                                prev_pos,
-                            );
+                    if let Some((from, prev_pos)) = previous_syllable {
+                        if forms.syllable && word.spaced_from_previous {
+                            let joined = [previous_folded.as_str(), forms.folded];
+                            sink.push(FieldKind::Joined, &joined, from, end, prev_pos);
                         }
                     }
-                    previous_syllable = forms.syllable;
-                    put(
-                        &mut out.exact,
-                        &mut sink.exact,
-                        &[forms.exact],
-                        start,
-                        end,
-                        pos,
-                    );
-                    put(
-                        &mut out.folded,
-                        &mut sink.folded,
-                        &[forms.folded],
-                        start,
-                        end,
-                        pos,
-                    );
+                    previous_syllable = forms.syllable.then_some((start, pos));
+                    if forms.syllable {
+                        previous_folded.clear();
+                        previous_folded.push_str(forms.folded);
+                    }
+                    sink.push(FieldKind::Exact, &[forms.exact], start, end, pos);
+                    sink.push(FieldKind::Folded, &[forms.folded], start, end, pos);
                     // A syllable's stem is its folded token (see the module docs).
                     if !forms.syllable {
-                        put(
-                            &mut out.english,
-                            &mut sink.english,
-                            &[forms.english],
-                            start,
-                            end,
-                            pos,
-                        );
+                        sink.push(FieldKind::English, &[forms.english], start, end, pos);
                     }
                 })
             });
         });
-        out.exact.truncate(sink.exact);
-        out.folded.truncate(sink.folded);
-        out.joined.truncate(sink.joined);
-        out.english.truncate(sink.english);
     }
 
     /// The context-free forms of one word (what the per-thread memo remembers).
@@ -311,45 +305,46 @@ impl Default for Analyzer {
     }
 }
 
-/// How many tokens of each field [`Analyzer::field_tokens_into`] has written so far.
-#[derive(Default)]
-struct TokenSink {
-    exact: usize,
-    folded: usize,
-    joined: usize,
-    english: usize,
+/// Receives the tokens of [`Analyzer::tokens_into`], in text order: within a field, by
+/// nondecreasing position.
+pub(crate) trait TokenSink {
+    /// One token of `field`: the concatenation of `parts`, spanning bytes `from..to` of the
+    /// text, at `position`.
+    fn push(&mut self, field: FieldKind, parts: &[&str], from: usize, to: usize, position: usize);
 }
 
-/// Writes token number `*n` of `tokens` (the concatenation of `parts`), reusing the token and
-/// its text buffer already there, if any.
-fn put(
-    tokens: &mut Vec<Token>,
-    n: &mut usize,
-    parts: &[&str],
-    from: usize,
-    to: usize,
-    position: usize,
-) {
-    if let Some(token) = tokens.get_mut(*n) {
-        token.text.clear();
-        token.offset_from = from;
-        token.offset_to = to;
-        token.position = position;
-        token.position_length = 1;
-    } else {
-        tokens.push(Token {
-            offset_from: from,
-            offset_to: to,
-            position,
-            text: String::with_capacity(parts.iter().map(|p| p.len()).sum()),
-            position_length: 1,
-        });
+/// [`FieldTokens`] being overwritten: `written[field]` tokens so far, the rest left over from
+/// an earlier text, their text buffers reused.
+struct ReusedTokens<'a> {
+    out: &'a mut FieldTokens,
+    written: [usize; 4],
+}
+
+impl TokenSink for ReusedTokens<'_> {
+    fn push(&mut self, field: FieldKind, parts: &[&str], from: usize, to: usize, position: usize) {
+        let tokens = self.out.get_mut(field);
+        let n = &mut self.written[field as usize];
+        if let Some(token) = tokens.get_mut(*n) {
+            token.text.clear();
+            token.offset_from = from;
+            token.offset_to = to;
+            token.position = position;
+            token.position_length = 1;
+        } else {
+            tokens.push(Token {
+                offset_from: from,
+                offset_to: to,
+                position,
+                text: String::with_capacity(parts.iter().map(|p| p.len()).sum()),
+                position_length: 1,
+            });
+        }
+        let text = &mut tokens[*n].text;
+        for part in parts {
+            text.push_str(part);
+        }
+        *n += 1;
     }
-    let text = &mut tokens[*n].text;
-    for part in parts {
-        text.push_str(part);
-    }
-    *n += 1;
 }
 
 /// Analyses one word; `None` for a word that folds to nothing (a lone combining mark).

@@ -1,7 +1,8 @@
 //! The analysis as tantivy tokenizers, registered by name.
 //!
-//! timkiem's own indexer hands tantivy pre-tokenized text (all four streams from one pass), but
-//! the tokenizers stay registered so that tantivy's query parser and snippet machinery, and
+//! timkiem's own indexer hands tantivy its tokens ready-made (all four streams from one pass,
+//! read back by a decoding tokenizer on the writer's copy of the index only), but the
+//! tokenizers stay registered so that tantivy's query parser and snippet machinery, and
 //! anyone with an index of their own, can run exactly the same analysis:
 //!
 //! ```

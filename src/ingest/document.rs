@@ -71,7 +71,7 @@ impl IndexDoc {
     }
 
     /// Adds the tokens of an analysed field, encoded by [`super::tokens::EncodedFields`]: a
-    /// string that only the writer's decoding tokenizers understand (see `Index::doc_writer`).
+    /// string that only the writer's decoding tokenizers understand (see `Index::encoded_tokens_writer`).
     pub(crate) fn add_tokens(&mut self, field: Field, encoded: String) {
         self.values.push((field, DocValue::Str(encoded)));
     }

@@ -5,7 +5,7 @@
 //! freed there. That was a third of a cold build's CPU: the allocations, the copies, the
 //! cross-thread frees, and the fresh pages the allocator kept faulting in for them. Instead, the
 //! analyzer writes each field's tokens into one string ([`EncodedFields`]) and tantivy gets that
-//! string; the writer's copy of the index (and only it: see `Index::doc_writer`) has
+//! string; the writer's copy of the index (and only it: see `Index::encoded_tokens_writer`) has
 //! [`EncodedTokenizer`] under the analysis tokenizers' names, which reads the tokens back into
 //! one reused [`Token`], the way tantivy's own tokenizers work.
 //!

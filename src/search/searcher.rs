@@ -398,6 +398,7 @@ impl Searcher {
             searcher,
             fields.body_field(FieldKind::Exact),
             fields.body_field(FieldKind::Joined),
+            self.terms.clone(),
         ));
         *cached = Some(restorer.clone());
         restorer

@@ -17,19 +17,30 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TantivyError, Term};
 
+use super::terms::TermInfos;
+
 /// BM25 statistics over the passage documents of a timkiem index only (manifest documents
 /// carry no text and are left out).
 pub struct PassageStats<'a> {
     searcher: &'a Searcher,
+    /// Where document frequencies are looked up.
+    terms: &'a TermInfos,
     passages: u64,
 }
 
 impl<'a> PassageStats<'a> {
-    /// Statistics of `searcher`'s index, whose `kind` field marks passages with `passage_kind`.
-    pub fn new(searcher: &'a Searcher, kind: Field, passage_kind: &str) -> tantivy::Result<Self> {
-        let passages = searcher.doc_freq(&Term::from_field_text(kind, passage_kind))?;
+    /// Statistics of `searcher`'s index, whose `kind` field marks passages with `passage_kind`,
+    /// with document frequencies looked up through `terms`.
+    pub fn new(
+        searcher: &'a Searcher,
+        kind: Field,
+        passage_kind: &str,
+        terms: &'a TermInfos,
+    ) -> tantivy::Result<Self> {
+        let passages = terms.doc_freq(searcher, &Term::from_field_text(kind, passage_kind))?;
         Ok(PassageStats {
             searcher,
+            terms,
             // An index without passages still has documents to divide by.
             passages: passages.max(1),
         })
@@ -47,7 +58,7 @@ impl Bm25StatisticsProvider for PassageStats<'_> {
 
     fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
         // Never more than the documents counted, or idf would go negative.
-        Ok(self.searcher.doc_freq(term)?.min(self.passages))
+        Ok(self.terms.doc_freq(self.searcher, term)?.min(self.passages))
     }
 }
 
@@ -95,6 +106,8 @@ pub struct Bm25TermQuery {
     params: Bm25Params,
     /// The field whose lengths normalise the term's frequency (usually the term's own).
     lengths: Field,
+    /// Where the term's postings are looked up (its own segments' dictionaries if `None`).
+    terms: Option<Arc<TermInfos>>,
 }
 
 impl Bm25TermQuery {
@@ -105,7 +118,14 @@ impl Bm25TermQuery {
             term,
             params,
             lengths,
+            terms: None,
         }
+    }
+
+    /// The same query, opening its postings through `terms` (which remembers the lookup).
+    pub fn with_term_infos(mut self, terms: Arc<TermInfos>) -> Self {
+        self.terms = Some(terms);
+        self
     }
 
     /// The same query, normalised by the lengths of `field` instead of the term's own field:
@@ -136,6 +156,7 @@ impl Bm25TermQuery {
         else {
             return Ok(Bm25TermWeight {
                 term: self.term.clone(),
+                terms: self.terms.clone(),
                 lengths: self.lengths,
                 idf: 0.0,
                 k1: self.params.k1,
@@ -150,6 +171,7 @@ impl Bm25TermQuery {
         let (average_length, norms) = length_norms(stats, self.lengths, docs, self.params)?;
         Ok(Bm25TermWeight {
             term: self.term.clone(),
+            terms: self.terms.clone(),
             lengths: self.lengths,
             idf: idf(doc_freq, docs),
             k1: self.params.k1,
@@ -174,6 +196,7 @@ impl Query for Bm25TermQuery {
 /// The [`Weight`] of a [`Bm25TermQuery`].
 pub(crate) struct Bm25TermWeight {
     term: Term,
+    terms: Option<Arc<TermInfos>>,
     /// The field whose lengths normalise (see [`Bm25TermQuery::with_lengths_of`]).
     lengths: Field,
     idf: f32,
@@ -194,9 +217,14 @@ impl Bm25TermWeight {
     }
 
     fn postings(&self, reader: &SegmentReader) -> tantivy::Result<Option<Bm25Scorer>> {
-        let inverted = reader.inverted_index(self.term.field())?;
-        let Some(postings) = inverted.read_postings(&self.term, IndexRecordOption::WithFreqs)?
-        else {
+        let option = IndexRecordOption::WithFreqs;
+        let found = match &self.terms {
+            Some(terms) => terms.read_postings(reader, &self.term, option)?,
+            None => reader
+                .inverted_index(self.term.field())?
+                .read_postings(&self.term, option)?,
+        };
+        let Some(postings) = found else {
             return Ok(None);
         };
         let fieldnorms = fieldnorms(reader, self.lengths)?;

@@ -25,4 +25,5 @@ pub mod query;
 pub mod restore;
 pub mod searcher;
 pub mod snippet;
+pub mod terms;
 mod top;

@@ -30,6 +30,7 @@ use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Term, TERMINATED};
 
+use super::terms::TermInfos;
 use crate::text::analyzer::AnalyzedWord;
 use crate::text::unfold::accent_variants;
 
@@ -59,6 +60,9 @@ pub struct Restorer {
     exact: Field,
     /// The `joined` field (which passages hold two syllables side by side).
     joined: Field,
+    /// Where the postings of forms and joined tokens are looked up: the searcher's, so that
+    /// the forms of common syllables are found once for all queries.
+    terms: Arc<TermInfos>,
     /// Pair counts already computed, by the candidate forms of the two words (see
     /// [`pair_counts`]): the same word pairs come back query after query, and counting the
     /// pairs of common syllables reads long position lists.
@@ -81,12 +85,19 @@ impl std::fmt::Debug for Restorer {
 
 impl Restorer {
     /// A model of the commit `searcher` searches, reading forms from the `exact` field and
-    /// pairs from `exact` and `joined`. Cheap: nothing is read until a query asks.
-    pub fn new(searcher: &tantivy::Searcher, exact: Field, joined: Field) -> Restorer {
+    /// pairs from `exact` and `joined`, looking postings up through `terms`. Cheap: nothing is
+    /// read until a query asks.
+    pub fn new(
+        searcher: &tantivy::Searcher,
+        exact: Field,
+        joined: Field,
+        terms: Arc<TermInfos>,
+    ) -> Restorer {
         Restorer {
             searcher: searcher.clone(),
             exact,
             joined,
+            terms,
             pairs: Mutex::default(),
             forms: Mutex::default(),
         }
@@ -185,8 +196,9 @@ impl Restorer {
         {
             return found.clone();
         }
-        let counts = Arc::new(pair_counts_within(
+        let counts = Arc::new(count_pairs(
             &self.searcher,
+            &self.terms,
             exact,
             joined,
             left,
@@ -324,16 +336,29 @@ pub fn pair_counts_within(
     left: &[&str],
     right: &[&str],
 ) -> Vec<Vec<u64>> {
+    count_pairs(searcher, &TermInfos::new(), exact, joined, left, right)
+}
+
+/// [`pair_counts_within`], looking postings up through `terms`.
+fn count_pairs(
+    searcher: &tantivy::Searcher,
+    terms: &TermInfos,
+    exact: Field,
+    joined: Option<&Term>,
+    left: &[&str],
+    right: &[&str],
+) -> Vec<Vec<u64>> {
     let mut counts = vec![vec![0u64; right.len()]; left.len()];
     for segment in searcher.segment_readers() {
         // An unreadable segment counts nothing, as a failed phrase count did.
-        let _ = count_segment_pairs(segment, exact, joined, left, right, &mut counts);
+        let _ = count_segment_pairs(segment, terms, exact, joined, left, right, &mut counts);
     }
     counts
 }
 
 fn count_segment_pairs(
     segment: &tantivy::SegmentReader,
+    terms: &TermInfos,
     exact: Field,
     joined: Option<&Term>,
     left: &[&str],
@@ -341,22 +366,18 @@ fn count_segment_pairs(
     counts: &mut [Vec<u64>],
 ) -> tantivy::Result<()> {
     let mut within = match joined {
-        Some(term) => {
-            let inverted = segment.inverted_index(term.field())?;
-            match inverted.read_postings(term, IndexRecordOption::Basic)? {
-                Some(postings) => Some(postings),
-                None => return Ok(()),
-            }
-        }
+        Some(term) => match terms.read_postings(segment, term, IndexRecordOption::Basic)? {
+            Some(postings) => Some(postings),
+            None => return Ok(()),
+        },
         None => None,
     };
-    let inverted = segment.inverted_index(exact)?;
     let open = |forms: &[&str]| -> tantivy::Result<Vec<Option<SegmentPostings>>> {
         forms
             .iter()
             .map(|f| {
                 let term = Term::from_field_text(exact, f);
-                Ok(inverted.read_postings(&term, IndexRecordOption::WithFreqsAndPositions)?)
+                terms.read_postings(segment, &term, IndexRecordOption::WithFreqsAndPositions)
             })
             .collect()
     };

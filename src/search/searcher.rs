@@ -34,6 +34,7 @@ use super::prune::{Boost, PrunedQuery};
 use super::query::{parse_query, plain_words, ParsedQuery, Term as QueryTerm};
 use super::restore::{suggestion, Restorer};
 use super::snippet::make_snippet;
+use super::terms::TermInfos;
 use super::top::TopWithTies;
 use crate::error::{Error, Result};
 use crate::index::{stored_str, stored_u64, Index};
@@ -141,6 +142,8 @@ pub struct Searcher {
     reader: IndexReader,
     /// The accent-restoration model of the last searched commit.
     restorer: Arc<Mutex<Option<Arc<Restorer>>>>,
+    /// The term lookups of earlier searches.
+    terms: Arc<TermInfos>,
 }
 
 /// A query's words with their restored accents.
@@ -188,6 +191,7 @@ impl Searcher {
             index: index.clone(),
             reader,
             restorer: Arc::new(Mutex::new(None)),
+            terms: Arc::new(TermInfos::new()),
         })
     }
 
@@ -239,7 +243,12 @@ impl Searcher {
             query = Box::new(PrunedQuery::new(query));
         }
         // Every passage tied at the cut is collected, so that ties are ordered by path.
-        let stats = PassageStats::new(&searcher, self.index.fields().kind, KIND_PASSAGE)?;
+        let stats = PassageStats::new(
+            &searcher,
+            self.index.fields().kind,
+            KIND_PASSAGE,
+            &self.terms,
+        )?;
         let top = searcher.search_with_statistics_provider(
             &query,
             &TopWithTies::new(opts.limit),
@@ -342,7 +351,7 @@ impl Searcher {
         let Some(address) = address else {
             return Ok(String::new());
         };
-        let stats = PassageStats::new(&searcher, fields.kind, KIND_PASSAGE)?;
+        let stats = PassageStats::new(&searcher, fields.kind, KIND_PASSAGE, &self.terms)?;
         let weight = built.weight(
             tantivy::query::EnableScoring::enabled_from_statistics_provider(&stats, &searcher),
         )?;
@@ -400,6 +409,7 @@ impl Searcher {
             searcher,
             fields.body_field(FieldKind::Exact),
             fields.body_field(FieldKind::Joined),
+            self.terms.clone(),
         ));
         *cached = Some(restorer.clone());
         restorer
@@ -559,7 +569,8 @@ impl Searcher {
     fn boosted_term(&self, field: Field, text: &str, weight: f32) -> (Occur, Box<dyn Query>) {
         let r = &self.index.config().ranking;
         let params = Bm25Params { k1: r.k1, b: r.b };
-        let q = Bm25TermQuery::new(self.term(field, text), params);
+        let q =
+            Bm25TermQuery::new(self.term(field, text), params).with_term_infos(self.terms.clone());
         (Occur::Should, Box::new(Boost::new(Box::new(q), weight)))
     }
 
@@ -582,8 +593,9 @@ impl Searcher {
         };
         let params = Bm25Params { k1: r.k1, b: r.b };
         // Normalised by the passage's length in words, as every other body clause is.
-        let english_term =
-            Bm25TermQuery::new(self.term(english_field, &english), params).with_lengths_of(folded);
+        let english_term = Bm25TermQuery::new(self.term(english_field, &english), params)
+            .with_lengths_of(folded)
+            .with_term_infos(self.terms.clone());
         let mut clauses = vec![
             self.boosted_term(f.body_field(FieldKind::Exact), &w.exact, r.exact),
             self.boosted_term(folded, &w.folded, folded_weight),

@@ -765,27 +765,49 @@ impl Searcher {
         Ok(Box::new(TermSetQuery::new(keys)))
     }
 
-    /// Byte ranges of the words of `text` that the query matched.
+    /// Byte ranges of the words of `text` that the query matched. Runs on every hit's whole
+    /// passage, so it reads the analyzer's memoised word forms rather than analysing afresh.
     fn match_spans(&self, text: &str, terms: &MatchTerms) -> Vec<(usize, usize)> {
-        let analyzer = self.index.analyzer();
-        let words = analyzer.analyze(text);
         let mut spans = Vec::new();
-        for (i, w) in words.iter().enumerate() {
-            if terms.exact.contains(&w.exact)
-                || terms.folded.contains(&w.folded)
-                || terms.english.contains(&analyzer.english_form(&w.folded))
-            {
-                spans.push((w.start, w.end));
-            }
-            if let Some(next) = words.get(i + 1) {
-                if let Some(joined) = w.joined_with(next) {
-                    if terms.joined.contains(&joined) {
-                        spans.push((w.start, w.end));
-                        spans.push((next.start, next.end));
+        // The previous word's span when it is a syllable, and its folded form: a `joined`
+        // match with the next word highlights both.
+        let mut previous_syllable: Option<(usize, usize)> = None;
+        let mut previous_folded = String::new();
+        let mut joined = String::new();
+        self.index
+            .analyzer()
+            .for_each_word_forms(text, |word, forms| {
+                let span = (word.start, word.end);
+                // A syllable has no `english` token: its stem is its folded form.
+                let english = if forms.syllable {
+                    forms.folded
+                } else {
+                    forms.english
+                };
+                if terms.exact.contains(forms.exact)
+                    || terms.folded.contains(forms.folded)
+                    || terms.english.contains(english)
+                {
+                    spans.push(span);
+                }
+                // The rule of `AnalyzedWord::joined_with`, as the index applies it.
+                if let Some(previous) = previous_syllable {
+                    if forms.syllable && word.spaced_from_previous {
+                        joined.clear();
+                        joined.push_str(&previous_folded);
+                        joined.push_str(forms.folded);
+                        if terms.joined.contains(joined.as_str()) {
+                            spans.push(previous);
+                            spans.push(span);
+                        }
                     }
                 }
-            }
-        }
+                previous_syllable = forms.syllable.then_some(span);
+                if forms.syllable {
+                    previous_folded.clear();
+                    previous_folded.push_str(forms.folded);
+                }
+            });
         spans
     }
 }

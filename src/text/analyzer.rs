@@ -29,7 +29,7 @@ use super::normalize::normalize_word;
 use super::segment::{for_each_word, Word};
 use super::spelling::Spelling;
 use super::syllable::is_folded_syllable;
-use super::word_cache::{with_thread_cache, WordForms};
+use super::word_cache::{with_thread_cache, Forms, WordForms};
 
 /// The four analysed fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -244,32 +244,39 @@ impl Analyzer {
         let mut previous_syllable: Option<(usize, usize)> = None;
         let mut previous_folded = String::new();
         let mut position = 0;
+        self.for_each_word_forms(text, |word, forms| {
+            let (start, end, pos) = (word.start, word.end, position);
+            position += 1;
+            // The same rule as `AnalyzedWord::joined_with`, which the query side uses.
+            if let Some((from, prev_pos)) = previous_syllable {
+                if forms.syllable && word.spaced_from_previous {
+                    let joined = [previous_folded.as_str(), forms.folded];
+                    sink.push(FieldKind::Joined, &joined, from, end, prev_pos);
+                }
+            }
+            previous_syllable = forms.syllable.then_some((start, pos));
+            if forms.syllable {
+                previous_folded.clear();
+                previous_folded.push_str(forms.folded);
+            }
+            sink.push(FieldKind::Exact, &[forms.exact], start, end, pos);
+            sink.push(FieldKind::Folded, &[forms.folded], start, end, pos);
+            // A syllable's stem is its folded token (see the module docs).
+            if !forms.syllable {
+                sink.push(FieldKind::English, &[forms.english], start, end, pos);
+            }
+        });
+    }
+
+    /// Calls `f` with each word of `text` that has tokens, in text order, and its forms, taken
+    /// from the per-thread memo (computed once per distinct word, never allocated per call).
+    pub(crate) fn for_each_word_forms(&self, text: &str, mut f: impl FnMut(&Word<'_>, Forms<'_>)) {
         with_thread_cache(self.inner.id, |cache| {
             for_each_word(text, |word| {
                 let compute = |raw: &str| self.word_forms(raw);
                 cache.with_forms(word.text, compute, |forms| {
-                    let Some(forms) = forms else {
-                        return;
-                    };
-                    let (start, end, pos) = (word.start, word.end, position);
-                    position += 1;
-                    // The same rule as `AnalyzedWord::joined_with`, which the query side uses.
-                    if let Some((from, prev_pos)) = previous_syllable {
-                        if forms.syllable && word.spaced_from_previous {
-                            let joined = [previous_folded.as_str(), forms.folded];
-                            sink.push(FieldKind::Joined, &joined, from, end, prev_pos);
-                        }
-                    }
-                    previous_syllable = forms.syllable.then_some((start, pos));
-                    if forms.syllable {
-                        previous_folded.clear();
-                        previous_folded.push_str(forms.folded);
-                    }
-                    sink.push(FieldKind::Exact, &[forms.exact], start, end, pos);
-                    sink.push(FieldKind::Folded, &[forms.folded], start, end, pos);
-                    // A syllable's stem is its folded token (see the module docs).
-                    if !forms.syllable {
-                        sink.push(FieldKind::English, &[forms.english], start, end, pos);
+                    if let Some(forms) = forms {
+                        f(&word, forms);
                     }
                 })
             });

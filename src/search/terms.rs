@@ -19,6 +19,9 @@ use tantivy::{Searcher, SegmentReader, Term};
 /// Most terms remembered (each with one small entry per segment).
 const MAX_TERMS: usize = 50_000;
 
+/// Most segments remembered per term: more than an index has at once, few enough to scan.
+const MAX_SEGMENTS_PER_TERM: usize = 64;
+
 /// What each term's lookup found, per segment.
 type Found = Vec<(SegmentId, Option<TermInfo>)>;
 
@@ -94,10 +97,13 @@ fn look_up(
         // Bounded memory: start over rather than track recency.
         terms.clear();
     }
-    terms
-        .entry(term.clone())
-        .or_default()
-        .push((id, info.clone()));
+    let found = terms.entry(term.clone()).or_default();
+    if found.len() >= MAX_SEGMENTS_PER_TERM {
+        // A long-lived searcher sees segments come and go with every merge; the entries of
+        // merged-away segments are never asked for again.
+        found.clear();
+    }
+    found.push((id, info.clone()));
     Ok(info)
 }
 

@@ -259,7 +259,8 @@ impl Index {
 
     /// Opens tantivy's writer on this index: `threads` indexing threads sharing `memory`
     /// bytes. Holds the index's writer lock until dropped; another writer holding it is
-    /// [`Error::IndexLocked`], reported after a short wait (see [`wait_for_writer_lock`]).
+    /// [`Error::IndexLocked`], reported after waiting up to a quarter of a second (a child
+    /// process spawned by another thread holds the lock file between its fork and exec).
     pub fn writer<D: tantivy::Document>(
         &self,
         threads: usize,

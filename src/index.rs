@@ -159,7 +159,7 @@ impl Index {
             .schema(fields.schema.clone())
             .settings(settings)
             .create_in_dir(dir)?;
-        share_metadata(dir)?;
+        share_metadata(dir);
         Ok(Index::assemble(dir, tantivy, fields, config))
     }
 
@@ -366,25 +366,21 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Makes tantivy's metadata files (`meta.json`, `.managed.json`) readable by whoever may read
 /// the index, like the rest of it: tantivy writes them through private temporary files, so
 /// after every commit they are `0600`, and another user allowed into the directory could
-/// read every segment but not open the index.
-pub(crate) fn share_metadata(dir: &Path) -> Result<()> {
+/// read every segment but not open the index. Best effort: the commit has already succeeded,
+/// and a file this user cannot change (not the owner) is left as it is.
+pub(crate) fn share_metadata(dir: &Path) {
     #[cfg(unix)]
     for name in ["meta.json", ".managed.json"] {
         use std::os::unix::fs::PermissionsExt;
         let path = dir.join(name);
-        match std::fs::metadata(&path) {
-            Ok(meta) if meta.permissions().mode() & 0o777 != 0o644 => {
-                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644))
-                    .map_err(|e| Error::io(&path, e))?;
+        if let Ok(meta) = std::fs::metadata(&path) {
+            if meta.permissions().mode() & 0o777 != 0o644 {
+                let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644));
             }
-            Ok(_) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::io(&path, e)),
         }
     }
     #[cfg(not(unix))]
     let _ = dir;
-    Ok(())
 }
 
 /// Reads a stored text field of a document.

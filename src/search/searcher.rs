@@ -39,7 +39,7 @@ use super::top::TopWithTies;
 use crate::error::{Error, Result};
 use crate::index::{stored_str, stored_u64, Index};
 use crate::schema::{Ranking, KIND_PASSAGE};
-use crate::text::analyzer::{AnalyzedWord, FieldKind};
+use crate::text::analyzer::{AnalyzedWord, FieldKind, SyllableJoiner};
 use crate::text::syllable::is_folded_syllable;
 
 /// One ranked passage.
@@ -769,10 +769,8 @@ impl Searcher {
     /// passage, so it reads the analyzer's memoised word forms rather than analysing afresh.
     fn match_spans(&self, text: &str, terms: &MatchTerms) -> Vec<(usize, usize)> {
         let mut spans = Vec::new();
-        // The previous word's span when it is a syllable, and its folded form: a `joined`
-        // match with the next word highlights both.
-        let mut previous_syllable: Option<(usize, usize)> = None;
-        let mut previous_folded = String::new();
+        // A `joined` match highlights both words of the pair.
+        let mut joiner = SyllableJoiner::default();
         let mut joined = String::new();
         self.index
             .analyzer()
@@ -790,23 +788,15 @@ impl Searcher {
                 {
                     spans.push(span);
                 }
-                // The rule of `AnalyzedWord::joined_with`, as the index applies it.
-                if let Some(previous) = previous_syllable {
-                    if forms.syllable && word.spaced_from_previous {
-                        joined.clear();
-                        joined.push_str(&previous_folded);
-                        joined.push_str(forms.folded);
-                        if terms.joined.contains(joined.as_str()) {
-                            spans.push(previous);
-                            spans.push(span);
-                        }
+                joiner.advance(word, forms, span, |previous, previous_folded| {
+                    joined.clear();
+                    joined.push_str(previous_folded);
+                    joined.push_str(forms.folded);
+                    if terms.joined.contains(joined.as_str()) {
+                        spans.push(previous);
+                        spans.push(span);
                     }
-                }
-                previous_syllable = forms.syllable.then_some(span);
-                if forms.syllable {
-                    previous_folded.clear();
-                    previous_folded.push_str(forms.folded);
-                }
+                });
             });
         spans
     }

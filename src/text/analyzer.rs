@@ -239,26 +239,20 @@ impl Analyzer {
 
     /// The tokens of all four fields for `text`, in one pass, handed to `sink` in text order.
     pub(crate) fn tokens_into(&self, text: &str, sink: &mut impl TokenSink) {
-        // The previous word's start and position when it is a syllable, and its folded form:
-        // what a `joined` token with the next word needs.
-        let mut previous_syllable: Option<(usize, usize)> = None;
-        let mut previous_folded = String::new();
+        let mut joiner = SyllableJoiner::default();
         let mut position = 0;
         self.for_each_word_forms(text, |word, forms| {
             let (start, end, pos) = (word.start, word.end, position);
             position += 1;
-            // The same rule as `AnalyzedWord::joined_with`, which the query side uses.
-            if let Some((from, prev_pos)) = previous_syllable {
-                if forms.syllable && word.spaced_from_previous {
-                    let joined = [previous_folded.as_str(), forms.folded];
-                    sink.push(FieldKind::Joined, &joined, from, end, prev_pos);
-                }
-            }
-            previous_syllable = forms.syllable.then_some((start, pos));
-            if forms.syllable {
-                previous_folded.clear();
-                previous_folded.push_str(forms.folded);
-            }
+            joiner.advance(word, forms, (start, pos), |(from, prev_pos), previous| {
+                sink.push(
+                    FieldKind::Joined,
+                    &[previous, forms.folded],
+                    from,
+                    end,
+                    prev_pos,
+                );
+            });
             sink.push(FieldKind::Exact, &[forms.exact], start, end, pos);
             sink.push(FieldKind::Folded, &[forms.folded], start, end, pos);
             // A syllable's stem is its folded token (see the module docs).
@@ -309,6 +303,41 @@ impl Default for Analyzer {
     /// An analyzer with the spelling variants of the built-in default schema.
     fn default() -> Self {
         crate::schema::SchemaConfig::default().analyzer()
+    }
+}
+
+/// Walks the words of a text to find the pairs that make a `joined` token: the rule of
+/// [`AnalyzedWord::joined_with`] (both words syllables, only whitespace or `_` between them),
+/// for callers that see one word at a time. `T` is what the caller needs of the first word of a
+/// pair (its start and position, its span).
+#[derive(Default)]
+pub(crate) struct SyllableJoiner<T> {
+    /// The previous word's `T` when it is a syllable.
+    previous: Option<T>,
+    /// The previous syllable's folded form.
+    previous_folded: String,
+}
+
+impl<T: Copy> SyllableJoiner<T> {
+    /// Moves on to `word` (whose caller data is `here`), first calling `joined` with the
+    /// previous word's data and folded form when the two are joined.
+    pub(crate) fn advance(
+        &mut self,
+        word: &Word<'_>,
+        forms: Forms<'_>,
+        here: T,
+        joined: impl FnOnce(T, &str),
+    ) {
+        if let Some(previous) = self.previous {
+            if forms.syllable && word.spaced_from_previous {
+                joined(previous, &self.previous_folded);
+            }
+        }
+        self.previous = forms.syllable.then_some(here);
+        if forms.syllable {
+            self.previous_folded.clear();
+            self.previous_folded.push_str(forms.folded);
+        }
     }
 }
 

@@ -4,6 +4,9 @@
 mod common;
 
 use common::TestEnv;
+use std::time::{Duration, SystemTime};
+
+use timkiem::ingest::indexer::RECHECK_WINDOW_NS;
 use timkiem::{index_directory, IndexOptions, NoProgress, SearchOptions, Searcher};
 
 fn corpus() -> TestEnv {
@@ -82,6 +85,9 @@ fn index_then_search_through_the_library() {
 #[test]
 fn a_run_without_changes_commits_nothing() {
     let env = corpus();
+    // Written long before the runs: a file written within the re-check window of the run
+    // that indexed it is read again, and its entry refreshed once it settles (a commit).
+    env.set_mtimes("corpus", SystemTime::now() - Duration::from_secs(3600));
     let index_dir = env.path("corpus/.tim");
     let run = || {
         index_directory(
@@ -119,6 +125,67 @@ fn a_run_without_changes_commits_nothing() {
         (0, 3, 0)
     );
     assert_eq!(summary.commits, 0);
+}
+
+/// A file written within [`RECHECK_WINDOW_NS`] of the run that indexed it may have changed
+/// without its size or mtime changing, so the next run reads it. Once it is outside that
+/// window for the run reading it, its manifest entry is refreshed: it was read on every run
+/// after, since a run without changes commits nothing to record it.
+#[test]
+fn files_written_just_before_a_run_are_read_again_until_they_settle() {
+    let env = corpus();
+    let index_dir = env.path("corpus/.tim");
+    let run = || {
+        index_directory(
+            &env.path("corpus"),
+            &index_dir,
+            &IndexOptions::default(),
+            &mut NoProgress,
+        )
+        .unwrap()
+    };
+    let window = Duration::from_nanos(RECHECK_WINDOW_NS as u64);
+    // Modified a second from now: within the window of a run starting in the next 3 s.
+    let written = SystemTime::now() + Duration::from_secs(1);
+    env.set_mtimes("corpus", written);
+    assert_eq!(run().indexed, 4);
+    let files = [
+        "vi/chien.txt",
+        "vi/danang.txt",
+        "en/defence.txt",
+        "en/other.txt",
+    ];
+    let total: u64 = files
+        .iter()
+        .map(|f| env.read(format!("corpus/{f}")).len() as u64)
+        .sum();
+    while SystemTime::now() < written + window + Duration::from_millis(100) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    let summary = run();
+    assert_eq!((summary.indexed, summary.unchanged), (0, 4));
+    assert_eq!(summary.bytes_read, total, "re-checked by content");
+    assert_eq!(summary.commits, 1, "their manifest entries are refreshed");
+
+    let summary = run();
+    assert_eq!((summary.indexed, summary.unchanged), (0, 4));
+    assert_eq!(summary.bytes_read, 0, "settled files are not read again");
+    assert_eq!(summary.commits, 0);
+
+    // Passages untouched, each file still held once, and a later change still seen.
+    let searcher = Searcher::open(&index_dir).unwrap();
+    let hits = searcher.search("Hoang Xuan Chien", 10).unwrap();
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0].path, "vi/chien.txt");
+    env.write("corpus/vi/chien.txt", "Ông Chiến đã về Đà Lạt.\n");
+    let summary = run();
+    assert_eq!((summary.indexed, summary.unchanged), (1, 3));
+    let searcher = Searcher::open(&index_dir).unwrap();
+    assert!(searcher.search("Hoang Xuan", 10).unwrap().is_empty());
+    let hits = searcher.search("\"Da Lat\"", 10).unwrap();
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0].path, "vi/chien.txt");
 }
 
 /// An index an older timkiem made with today's settings is rebuilt by the next run (it is

@@ -7,7 +7,8 @@
 //! 3. walk the corpus; a file whose size and mtime match its manifest entry is skipped without
 //!    being read, unless it was modified within [`RECHECK_WINDOW_NS`] of the run that indexed
 //!    it (a write in that window may not have changed the mtime), in which case its content
-//!    hash decides;
+//!    hash decides; an unchanged one outside the window of this run gets a fresh manifest
+//!    entry, so that it is not read again run after run;
 //! 4. worker threads read, decode, split and analyse changed files; the writer thread deletes
 //!    each file's old documents and adds the new ones, so a file's removal and re-addition
 //!    always land in the same commit;
@@ -15,7 +16,8 @@
 //! 6. checkpoint commits every [`IndexOptions::checkpoint_bytes`] or
 //!    [`IndexOptions::checkpoint_secs`], so a killed cold build keeps most of its work; a final
 //!    commit, then merges are waited for so segments do not pile up run after run. A run that
-//!    changed nothing commits nothing: the index is left as it was found.
+//!    changed nothing (not even a manifest entry) commits nothing: the index is left as it
+//!    was found.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::Hasher;
@@ -26,6 +28,7 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, TantivyDocument, Term, TERMINATED};
 
@@ -326,7 +329,12 @@ enum Processed {
         encoding: SourceEncoding,
     },
     /// The content is what the manifest already has.
-    Unchanged { bytes: u64 },
+    Unchanged {
+        bytes: u64,
+        /// A fresh manifest entry for a file re-checked only because it was written close to
+        /// the run that indexed it, now settled: written, later runs skip it unread.
+        refreshed: Option<(String, IndexDoc)>,
+    },
     /// The file cannot be indexed; its old documents (if any) go.
     Skipped {
         key: String,
@@ -450,7 +458,23 @@ impl DocBuilder<'_> {
         let hash = content_hash(&bytes);
         if let Some(old) = old {
             if old.hash == hash && old.size == len && old.mtime_ns == file.mtime_ns {
-                return Processed::Unchanged { bytes: len };
+                // Read only because it was written within the re-check window of the run
+                // that indexed it (size and mtime matched). Without a new entry it would be
+                // read again on every run, since a run without changes commits nothing; once
+                // it is outside the window of this run too, this run's time is recorded.
+                let settled = (file.mtime_ns - self.run_started).abs() > RECHECK_WINDOW_NS;
+                let refreshed = settled.then(|| {
+                    let entry = ManifestEntry {
+                        indexed_at: self.run_started,
+                        ..old
+                    };
+                    let doc = self.manifest_doc(&key, raw_path, false, entry);
+                    (key.clone(), doc)
+                });
+                return Processed::Unchanged {
+                    bytes: len,
+                    refreshed,
+                };
             }
         }
         let manifest = ManifestEntry {
@@ -846,7 +870,13 @@ fn apply(
             progress.advance(bytes);
             committer.after_file(writer, bytes, summary)?;
         }
-        Processed::Unchanged { bytes } => {
+        Processed::Unchanged { bytes, refreshed } => {
+            if let Some((key, doc)) = refreshed {
+                // The file's manifest entry only: its passages stay as they are.
+                writer.delete_query(manifest_entry(fields, &key))?;
+                writer.add_document(doc)?;
+                committer.pending = true;
+            }
             summary.unchanged += 1;
             summary.bytes_read += bytes;
             progress.advance(bytes);
@@ -874,6 +904,18 @@ fn apply(
         }
     }
     Ok(())
+}
+
+/// The manifest document of the source `key` (and not its passages).
+fn manifest_entry(fields: &IndexFields, key: &str) -> Box<dyn Query> {
+    let must = |term: Term| -> (Occur, Box<dyn Query>) {
+        let query = TermQuery::new(term, IndexRecordOption::Basic);
+        (Occur::Must, Box::new(query))
+    };
+    Box::new(BooleanQuery::new(vec![
+        must(Term::from_field_text(fields.kind, KIND_FILE)),
+        must(Term::from_field_text(fields.path, key)),
+    ]))
 }
 
 fn skip_label(reason: &SkipReason) -> &'static str {

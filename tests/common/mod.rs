@@ -52,6 +52,26 @@ impl TestEnv {
         self
     }
 
+    /// Sets the modification time of every file under `rel` (a file or a directory).
+    pub fn set_mtimes(&self, rel: impl AsRef<Path>, time: std::time::SystemTime) -> &Self {
+        fn visit(path: &Path, time: std::time::SystemTime) {
+            if path.is_dir() {
+                for entry in std::fs::read_dir(path).expect("list a fixture directory") {
+                    visit(&entry.expect("read a directory entry").path(), time);
+                }
+            } else {
+                let file = std::fs::File::options()
+                    .write(true)
+                    .open(path)
+                    .expect("open a fixture file");
+                let times = std::fs::FileTimes::new().set_modified(time);
+                file.set_times(times).expect("set a modification time");
+            }
+        }
+        visit(&self.path(rel), time);
+        self
+    }
+
     /// Reads a file of the fixture.
     pub fn read(&self, rel: impl AsRef<Path>) -> Vec<u8> {
         std::fs::read(self.path(rel)).expect("read a fixture file")

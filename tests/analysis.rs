@@ -140,6 +140,13 @@ fn compatibility_forms_are_cleaned() {
         ["việt", "nam"]
     );
     assert_eq!(tokens("Nam\u{2019}s", FieldKind::Exact), ["nam"]);
+    // Invisible format characters inside a word are not part of it.
+    let hidden = "Việ\u{AD}t\u{A0}Nam Đà\u{2060}Nẵng \u{FEFF}Huế";
+    assert_eq!(
+        tokens(hidden, FieldKind::Exact),
+        ["việt", "nam", "đànẵng", "huế"]
+    );
+    assert_eq!(tokens(hidden, FieldKind::Joined), ["vietnam"]);
 }
 
 fn vietnamese_text() -> impl Strategy<Value = String> {

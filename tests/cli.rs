@@ -964,6 +964,23 @@ fn highlights_land_on_the_bytes_of_decomposed_text() {
     assert!(run.stdout.contains("Hoa\u{300}ng\x1b["), "{:?}", run.stdout);
 }
 
+/// Scraped and PDF-extracted text hides soft hyphens, zero-width joiners and word joiners
+/// inside words: they are not part of the word, but the highlight still covers the bytes the
+/// file holds.
+#[test]
+fn invisible_characters_inside_words_are_ignored() {
+    let env = TestEnv::new();
+    let text = "Ông Hoàng Xu\u{AD}ân Chiến thăm Việ\u{AD}t\u{A0}Nam và Đà\u{2060}Nẵng.\n";
+    env.write("corpus/web.txt", text);
+    let hits = search_json(&env, &["Hoang Xuan Chien", "corpus"]);
+    assert_eq!(hits.len(), 1);
+    assert_eq!(highlighted(&hits[0]), ["Hoàng", "Xu\u{AD}ân", "Chiến"]);
+    for query in ["Vietnam", "Việt Nam", "Danang"] {
+        let hits = search_json(&env, &[query, "corpus", "--no-refresh"]);
+        assert_eq!(hits.len(), 1, "{query}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // JSON Lines corpora
 // ---------------------------------------------------------------------------------------------

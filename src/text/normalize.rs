@@ -9,7 +9,10 @@
 //!    only of letters, digits and marks to that decomposition (ligatures `ﬁ`, superscripts,
 //!    `ǆ`, mathematical letters), as NFKC would. Other compatibility characters (`½`, `…`,
 //!    `™`) are kept: NFKC would turn them into punctuation or spaces. Vietnamese letters have
-//!    no compatibility decomposition and pass through;
+//!    no compatibility decomposition and pass through. Invisible format characters are
+//!    dropped (soft hyphens, zero-width joiners, word joiners, byte order marks, bidirectional
+//!    marks): word segmentation keeps them inside a word, and scraped or PDF-extracted text
+//!    is full of them (`Việ\u{AD}t` is `việt`);
 //! 3. [`normalize_word`] only: lowercase (per character, so `Đ` → `đ`, `Σ` → `σ`);
 //! 4. recomposition (NFC);
 //! 5. canonical tone placement ([`super::tone`]), on each word.
@@ -147,7 +150,25 @@ fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
 
 /// Whether [`compat`] replaces `c` by an explicit rule.
 fn needs_mapping(c: char) -> bool {
-    replace_punct(c) != c
+    replace_punct(c) != c || is_invisible_format(c)
+}
+
+/// Invisible format characters (Unicode category Cf, default-ignorable) that text carries
+/// inside words without meaning a different word: the soft hyphen, zero-width space, non-joiner
+/// and joiner, word joiner and invisible operators, the byte order mark (zero-width no-break
+/// space), and the bidirectional marks, embeddings and isolates.
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{AD}'
+            | '\u{61C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+    )
 }
 
 /// The explicit replacements: apostrophes, double quotes, fullwidth ASCII, Unicode spaces.
@@ -190,6 +211,9 @@ fn has_compat_letters(c: char) -> bool {
 
 /// The compatibility clean-up of one char of an NFD stream; see the module documentation.
 fn compat(c: char, mut emit: impl FnMut(char)) {
+    if is_invisible_format(c) {
+        return;
+    }
     if has_compat_letters(c) {
         // The decomposition may hold a char with an explicit rule: ŉ is ʼ + n.
         decompose_compatible(c, |d| emit(replace_punct(d)));
@@ -255,6 +279,12 @@ mod tests {
             ("東京", "東京"),
             ("hello", "hello"),
             ("HELLO", "hello"),
+            ("Việ\u{AD}t", "việt"),
+            ("Vi\u{AD}ệt", "việt"),
+            ("Việt\u{200D}Nam", "việtnam"),
+            ("H\u{2060}oàng", "hoàng"),
+            ("\u{FEFF}Hà", "hà"),
+            ("Nẵng\u{200E}", "nẵng"),
             ("", ""),
         ] {
             assert_eq!(norm(input), expected, "{input}");

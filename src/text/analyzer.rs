@@ -413,6 +413,14 @@ fn analyze_word_text(text: &str) -> Option<(String, String, bool)> {
         return None;
     }
     let syllable = is_folded_syllable(&folded);
+    if syllable {
+        if let Some(rest) = exact.strip_prefix('ð') {
+            // The Icelandic eth `Ð` looks like `Đ` and stands in for it in Vietnamese text
+            // typed or converted with the wrong code point (`ÐẠI HỌC`). A Vietnamese `đ`
+            // starts a syllable; `ð` never starts an Icelandic word.
+            exact = format!("đ{rest}");
+        }
+    }
     Some((exact, folded, syllable))
 }
 
@@ -426,6 +434,20 @@ mod tests {
             .into_iter()
             .map(|t| t.text)
             .collect()
+    }
+
+    #[test]
+    fn an_eth_standing_for_d_with_stroke_is_read_as_one() {
+        assert_eq!(
+            field("ÐẠI HỌC Ðà Nẵng", FieldKind::Exact),
+            ["đại", "học", "đà", "nẵng"]
+        );
+        assert_eq!(field("ðà", FieldKind::Exact), field("Đà", FieldKind::Exact));
+        // Not at the start of a Vietnamese syllable: left as it is.
+        assert_eq!(
+            field("það Ðorvaldur", FieldKind::Exact),
+            ["það", "ðorvaldur"]
+        );
     }
 
     #[test]

@@ -330,6 +330,47 @@ fn aborts_at_each_fault_point_keep_the_last_commit() {
     }
 }
 
+/// A write that fails, as on a full disk (here past the file size limit, where writes fail
+/// with `EFBIG` the same way), stops the run with exit 2 and one line that names the cause;
+/// the index keeps its last commit and the next run completes.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_failed_write_stops_the_run_and_keeps_the_last_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut corpus = Corpus::new(dir.path().join("corpus"), 40);
+    let index = dir.path().join("index");
+    index_ok(&corpus.root, &index);
+    let before = Contents::read(&index).unwrap();
+    corpus.mutate(&mut Rng::new(11), 1, 1);
+    for i in 40..400 {
+        write_small(&corpus.root, i, 1);
+    }
+
+    // SIGXFSZ ignored, so that a write past the limit fails instead of killing the process.
+    let limited = format!("trap '' XFSZ; ulimit -f 16; exec {:?} \"$@\"", tim_path());
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", &limited, "sh", "index"])
+        .arg(&corpus.root)
+        .arg("--index")
+        .arg(&index)
+        .arg("--quiet")
+        .env("TIM_CHECKPOINT_BYTES", "1000000000");
+    let out = run(&mut cmd);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 2, "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("tim: ") && err.contains("File too large"),
+        "{err}"
+    );
+
+    let after = Contents::read(&index).unwrap();
+    assert!(after.passage_set() == before.passage_set(), "changed");
+    assert_eq!(after.manifest, before.manifest, "changed");
+    index_ok(&corpus.root, &index);
+    assert_same_as_clean(&index, &corpus.root, dir.path(), "after the failed write");
+}
+
 /// Spawns a slow `tim index` (each file takes `delay_ms`) and waits until it has made its first
 /// checkpoint commit.
 fn slow_writer(corpus: &Path, index: &Path, delay_ms: u64) -> Child {

@@ -855,7 +855,7 @@ fn apply(
             }
             committer.pending = true;
             for doc in docs {
-                writer.add_document(doc)?;
+                add_document(writer, doc)?;
             }
             super::fault::hit("mid-batch");
             super::fault::delay();
@@ -874,7 +874,7 @@ fn apply(
             if let Some((key, doc)) = refreshed {
                 // The file's manifest entry only: its passages stay as they are.
                 writer.delete_query(manifest_entry(fields, &key))?;
-                writer.add_document(doc)?;
+                add_document(writer, doc)?;
                 committer.pending = true;
             }
             summary.unchanged += 1;
@@ -894,7 +894,7 @@ fn apply(
                 committer.pending = true;
             }
             if let Some(doc) = remembered {
-                writer.add_document(doc)?;
+                add_document(writer, doc)?;
                 committer.pending = true;
             }
             summary.bytes_read += bytes;
@@ -904,6 +904,23 @@ fn apply(
         }
     }
     Ok(())
+}
+
+/// Hands `doc` to tantivy's indexing threads. When one of them has failed, tantivy only says
+/// that "an index writer was killed"; the cause (a full disk, say) is what the thread
+/// returned, which joining the threads gives back: that is the error reported. Nothing is
+/// committed either way, the index keeps its last commit.
+fn add_document(writer: &mut IndexWriter, doc: IndexDoc) -> Result<()> {
+    match writer.add_document(doc) {
+        Ok(_) => Ok(()),
+        Err(killed @ tantivy::TantivyError::ErrorInThread(_)) => {
+            Err(match writer.prepare_commit() {
+                Err(cause) => cause.into(),
+                Ok(_) => killed.into(),
+            })
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// The manifest document of the source `key` (and not its passages).

@@ -149,6 +149,37 @@ fn compatibility_forms_are_cleaned() {
     assert_eq!(tokens(hidden, FieldKind::Joined), ["vietnam"]);
 }
 
+#[test]
+fn a_lone_y_and_a_lone_i_fold_alike() {
+    for (y, i) in [
+        ("kỷ", "kỉ"),
+        ("Lý", "Lí"),
+        ("Mỹ", "Mĩ"),
+        ("quý", "quí"),
+        ("ty", "ti"),
+    ] {
+        assert_eq!(
+            tokens(y, FieldKind::Folded),
+            tokens(i, FieldKind::Folded),
+            "{y}/{i}"
+        );
+        assert_ne!(
+            tokens(y, FieldKind::Exact),
+            tokens(i, FieldKind::Exact),
+            "{y}/{i}"
+        );
+    }
+    assert_eq!(
+        tokens("thế kỷ", FieldKind::Joined),
+        tokens("thế kỉ", FieldKind::Joined)
+    );
+    // Other rhymes with a `y` keep it: `uy`, `ay`, and `y` alone.
+    assert_eq!(
+        tokens("Huy thủy hay y", FieldKind::Folded),
+        ["huy", "thuy", "hay", "y"]
+    );
+}
+
 fn vietnamese_text() -> impl Strategy<Value = String> {
     // Mostly Vietnamese letters and separators, so the interesting paths get exercised.
     let pieces = prop_oneof![

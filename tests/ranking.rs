@@ -63,6 +63,44 @@ fn accented_query_ranks_the_exact_homograph_first() {
     assert_eq!(searcher.search("bàn", 10).unwrap().len(), 3);
 }
 
+/// The two standard spellings of a syllable with a lone `i`/`y` (`thế kỷ`/`thế kỉ`, `lý do`/
+/// `lí do`, `Mỹ`/`Mĩ`) find each other; the spelling typed ranks first, and a query typed
+/// without diacritics is restored to the spelling the index holds.
+#[test]
+fn i_and_y_spellings_of_one_syllable_meet() {
+    let files = [
+        ("y.txt", "Vào thế kỷ 19, lý do chính là kỹ thuật mới từ Mỹ."),
+        ("i.txt", "Vào thế kỉ 19, lí do chính là kĩ thuật mới từ Mĩ."),
+        (
+            "other.txt",
+            "Vào năm ấy, nguyên nhân chính là máy móc mới từ Pháp.",
+        ),
+    ];
+    let (_dir, searcher) = searcher_over(&files);
+    // Each query word is only in the other file in its other spelling.
+    for (query, first, second) in [
+        ("kỷ", "y.txt", "i.txt"),
+        ("kỉ", "i.txt", "y.txt"),
+        ("lí", "i.txt", "y.txt"),
+        ("Mỹ", "y.txt", "i.txt"),
+        ("kĩ", "i.txt", "y.txt"),
+    ] {
+        let hits = searcher.search(query, 10).unwrap();
+        let paths: Vec<&str> = hits.iter().map(|h| h.path.as_str()).collect();
+        assert_eq!(paths, [first, second], "{query}");
+    }
+    let hits = searcher.search("the ky", 10).unwrap();
+    assert_eq!(hits.len(), 2, "{hits:?}");
+    let hit = hits.iter().find(|h| h.path == "y.txt").unwrap();
+    let highlighted: Vec<&str> = hit
+        .highlights
+        .iter()
+        .map(|&[s, e]| &hit.snippet[s..e])
+        .collect();
+    // Unaccented, `ky` is every spelling of the syllable: `kỷ` and `kỹ` (thuật).
+    assert_eq!(highlighted, ["thế", "kỷ", "kỹ"]);
+}
+
 #[test]
 fn accents_are_restored_from_the_index_counts() {
     let files = [

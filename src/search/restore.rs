@@ -221,7 +221,7 @@ impl Restorer {
         let lattice: Vec<Vec<(String, f64)>> = words
             .iter()
             .map(|w| {
-                if w.exact != w.folded || !w.syllable {
+                if w.has_diacritics() || !w.syllable {
                     return vec![(w.exact.clone(), 1.0)];
                 }
                 let forms = self.candidates(&w.folded);

@@ -378,7 +378,7 @@ impl Searcher {
         let words = self.index.analyzer().analyze(query);
         let wanted = words
             .iter()
-            .any(|w| w.syllable && w.exact == w.folded && !w.folded.is_empty());
+            .any(|w| w.syllable && !w.has_diacritics() && !w.folded.is_empty());
         if !wanted {
             let forms = words.iter().map(|w| w.exact.clone()).collect();
             return Ok(Restoration {
@@ -721,7 +721,7 @@ impl Searcher {
     /// form (`-ban`: ban, bán, bạn), an accented one only itself (`-bán`).
     fn exclusion(&self, words: &[AnalyzedWord]) -> Option<Box<dyn Query>> {
         let f = self.index.fields();
-        let accented = words.iter().any(|w| w.exact != w.folded);
+        let accented = words.iter().any(AnalyzedWord::has_diacritics);
         let (field, form): (Field, fn(&AnalyzedWord) -> &str) = if accented {
             (f.body_field(FieldKind::Exact), |w| &w.exact)
         } else {

@@ -28,7 +28,7 @@ use super::fold::fold_word;
 use super::normalize::normalize_word;
 use super::segment::{for_each_word, Word};
 use super::spelling::Spelling;
-use super::syllable::is_folded_syllable;
+use super::syllable::{is_folded_syllable, unify_lone_y};
 use super::word_cache::{with_thread_cache, Forms, WordForms};
 
 /// The four analysed fields.
@@ -99,6 +99,13 @@ pub struct AnalyzedWord {
 }
 
 impl AnalyzedWord {
+    /// Whether the word was written with diacritics. Its folded form is not enough to tell:
+    /// a syllable's lone `y` folds to `i` (`ky` → `ki`), so an unaccented word may differ from
+    /// its folded form.
+    pub fn has_diacritics(&self) -> bool {
+        !self.exact.is_ascii() && self.exact != self.folded
+    }
+
     /// The `joined` token for this word and the one after it, if they can be joined: both are
     /// Vietnamese syllables and only whitespace or `_` separates them.
     pub fn joined_with(&self, next: &AnalyzedWord) -> Option<String> {
@@ -402,7 +409,7 @@ fn analyze_word(word: Word<'_>, position: usize) -> Option<AnalyzedWord> {
 fn analyze_word_text(text: &str) -> Option<(String, String, bool)> {
     let mut exact = String::with_capacity(text.len());
     normalize_word(text, &mut exact);
-    let folded = if exact.is_ascii() {
+    let mut folded = if exact.is_ascii() {
         exact.clone()
     } else {
         let mut folded = String::with_capacity(exact.len());
@@ -414,6 +421,9 @@ fn analyze_word_text(text: &str) -> Option<(String, String, bool)> {
     }
     let syllable = is_folded_syllable(&folded);
     if syllable {
+        // `kỳ` and `kì` (`lý`/`lí`, `Mỹ`/`Mĩ`) are two spellings of one syllable: one folded
+        // token, while the exact forms keep the spelling typed first.
+        unify_lone_y(&mut folded);
         if let Some(rest) = exact.strip_prefix('ð') {
             // The Icelandic eth `Ð` looks like `Đ` and stands in for it in Vietnamese text
             // typed or converted with the wrong code point (`ÐẠI HỌC`). A Vietnamese `đ`

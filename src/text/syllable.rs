@@ -69,6 +69,32 @@ pub fn split_folded(folded: &str) -> Option<(&str, &str)> {
     None
 }
 
+/// Whether a folded syllable is an onset and the lone vowel `y` or `i` (`ky`, `ly`, `my`,
+/// `quy`; `ki`, `li`, `mi`, `qui`): the two spellings of one syllable since the spelling
+/// reforms (`kỳ`/`kì`, `lý`/`lí`, `Mỹ`/`Mĩ`, `quý`/`quí`, `công ty`/`công ti`). Returns the
+/// onset. `y` alone (`y tế`) and `uy` (`huy`) are other rhymes, and `gi` is `gì`.
+fn lone_i_or_y(folded: &str) -> Option<(&str, &str)> {
+    match split_folded(folded)? {
+        (onset, rhyme @ ("i" | "y")) if !onset.is_empty() && onset != "g" => Some((onset, rhyme)),
+        _ => None,
+    }
+}
+
+/// The folded form of a syllable with its lone `y` spelled `i` (see [`has_lone_i`]), so that
+/// both spellings of it are one folded token: `ky` → `ki`; any other word unchanged.
+pub fn unify_lone_y(folded: &mut String) {
+    if let Some((_, "y")) = lone_i_or_y(folded) {
+        folded.pop();
+        folded.push('i');
+    }
+}
+
+/// Whether a folded syllable is an onset and a lone `i`, which the spelling `y` also stands
+/// for: `ki` is `kì` and `kỳ` ([`unify_lone_y`] folds both to it).
+pub fn has_lone_i(folded: &str) -> bool {
+    matches!(lone_i_or_y(folded), Some((_, "i")))
+}
+
 /// Length of the longest onset at the start of `word`; `None` for a lone `q`.
 fn longest_onset(word: &[u8]) -> Option<usize> {
     Some(match word {
@@ -197,5 +223,34 @@ mod tests {
             accepted > 1500,
             "only {accepted} onset+rhyme pairs accepted"
         );
+    }
+
+    #[test]
+    fn a_lone_y_after_an_onset_folds_like_i() {
+        let unified = |w: &str| {
+            let mut s = w.to_string();
+            unify_lone_y(&mut s);
+            s
+        };
+        for (word, expected) in [
+            ("ky", "ki"),
+            ("ly", "li"),
+            ("my", "mi"),
+            ("quy", "qui"),
+            ("ty", "ti"),
+            ("thy", "thi"),
+            ("ki", "ki"),
+            ("y", "y"),
+            ("huy", "huy"),
+            ("thuy", "thuy"),
+            ("tuy", "tuy"),
+            ("hay", "hay"),
+            ("yen", "yen"),
+            ("kyo", "kyo"),
+        ] {
+            assert_eq!(unified(word), expected, "{word}");
+        }
+        assert!(has_lone_i("ki") && has_lone_i("qui") && has_lone_i("li"));
+        assert!(!has_lone_i("gi") && !has_lone_i("i") && !has_lone_i("ky") && !has_lone_i("khi2"));
     }
 }

@@ -14,6 +14,7 @@
 //! exact forms.
 
 use super::normalize::normalize_word;
+use super::syllable::has_lone_i;
 
 /// The combining tone marks: grave, acute, hook above, tilde, dot below.
 const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{309}', '\u{303}', '\u{323}'];
@@ -47,19 +48,25 @@ fn is_vowel(c: char) -> bool {
 /// let variants = accent_variants("hoang");
 /// assert!(variants.iter().any(|v| v == "hoàng"));
 /// assert!(variants.iter().any(|v| v == "hoang"));
+/// // A lone `i` after an onset also stands for `y`: `kỳ` folds to `ki`.
+/// assert!(accent_variants("ki").iter().any(|v| v == "kỳ"));
 /// ```
 pub fn accent_variants(folded: &str) -> Vec<String> {
     let letters: Vec<char> = folded.chars().collect();
     if letters.is_empty() || !folded.is_ascii() {
         return Vec::new();
     }
-    let choices: Vec<&[char]> = letters
+    let mut choices: Vec<&[char]> = letters
         .iter()
         .map(|c| match bases(*c) {
             [] => std::slice::from_ref(c),
             some => some,
         })
         .collect();
+    if has_lone_i(folded) {
+        // `ki` is also the folded form of `kỳ` (see `syllable::unify_lone_y`).
+        *choices.last_mut().expect("a syllable has letters") = &['i', 'y'];
+    }
     let vowels: Vec<usize> = (0..letters.len())
         .filter(|&i| is_vowel(letters[i]))
         .collect();

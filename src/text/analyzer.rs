@@ -422,7 +422,7 @@ fn analyze_word_text(text: &str) -> Option<(String, String, bool)> {
     let syllable = is_folded_syllable(&folded);
     if syllable {
         // `kỳ` and `kì` (`lý`/`lí`, `Mỹ`/`Mĩ`) are two spellings of one syllable: one folded
-        // token, while the exact forms keep the spelling typed first.
+        // token; their exact forms differ, so the spelling typed still ranks first.
         unify_lone_y(&mut folded);
         if let Some(rest) = exact.strip_prefix('ð') {
             // The Icelandic eth `Ð` looks like `Đ` and stands in for it in Vietnamese text

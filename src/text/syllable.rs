@@ -72,7 +72,8 @@ pub fn split_folded(folded: &str) -> Option<(&str, &str)> {
 /// Whether a folded syllable is an onset and the lone vowel `y` or `i` (`ky`, `ly`, `my`,
 /// `quy`; `ki`, `li`, `mi`, `qui`): the two spellings of one syllable since the spelling
 /// reforms (`kỳ`/`kì`, `lý`/`lí`, `Mỹ`/`Mĩ`, `quý`/`quí`, `công ty`/`công ti`). Returns the
-/// onset. `y` alone (`y tế`) and `uy` (`huy`) are other rhymes, and `gi` is `gì`.
+/// onset and the vowel. `y` alone (`y tế`) and `uy` (`huy`) are other rhymes, and `gi` is
+/// `gì`.
 fn lone_i_or_y(folded: &str) -> Option<(&str, &str)> {
     match split_folded(folded)? {
         (onset, rhyme @ ("i" | "y")) if !onset.is_empty() && onset != "g" => Some((onset, rhyme)),

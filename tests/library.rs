@@ -27,6 +27,16 @@ fn corpus() -> TestEnv {
     env
 }
 
+/// Indexes the fixture's `corpus/` into `corpus/.tim` with the default options.
+fn index_corpus(env: &TestEnv) -> timkiem::Result<timkiem::Summary> {
+    index_directory(
+        &env.path("corpus"),
+        &env.path("corpus/.tim"),
+        &IndexOptions::default(),
+        &mut NoProgress,
+    )
+}
+
 #[test]
 fn index_then_search_through_the_library() {
     let env = corpus();
@@ -89,15 +99,7 @@ fn a_run_without_changes_commits_nothing() {
     // that indexed it is read again, and its entry refreshed once it settles (a commit).
     env.set_mtimes("corpus", SystemTime::now() - Duration::from_secs(3600));
     let index_dir = env.path("corpus/.tim");
-    let run = || {
-        index_directory(
-            &env.path("corpus"),
-            &index_dir,
-            &IndexOptions::default(),
-            &mut NoProgress,
-        )
-        .unwrap()
-    };
+    let run = || index_corpus(&env).unwrap();
     assert_eq!(run().commits, 1);
     let meta = || std::fs::read(index_dir.join("meta.json")).unwrap();
     let before = meta();
@@ -135,15 +137,7 @@ fn a_run_without_changes_commits_nothing() {
 fn files_written_just_before_a_run_are_read_again_until_they_settle() {
     let env = corpus();
     let index_dir = env.path("corpus/.tim");
-    let run = || {
-        index_directory(
-            &env.path("corpus"),
-            &index_dir,
-            &IndexOptions::default(),
-            &mut NoProgress,
-        )
-        .unwrap()
-    };
+    let run = || index_corpus(&env).unwrap();
     let window = Duration::from_nanos(RECHECK_WINDOW_NS as u64);
     // Modified a second from now: within the window of a run starting in the next 3 s.
     let written = SystemTime::now() + Duration::from_secs(1);
@@ -196,14 +190,7 @@ fn an_index_of_an_older_format_is_rebuilt_only_when_nothing_is_lost() {
     use timkiem::schema::FORMAT_VERSION;
     let env = corpus();
     let index_dir = env.path("corpus/.tim");
-    let run = || {
-        index_directory(
-            &env.path("corpus"),
-            &index_dir,
-            &IndexOptions::default(),
-            &mut NoProgress,
-        )
-    };
+    let run = || index_corpus(&env);
     run().unwrap();
     let schema = index_dir.join("timkiem.toml");
     let current = std::fs::read_to_string(&schema).unwrap();

@@ -267,6 +267,16 @@ fn take_writer(index: &Index, opts: &IndexOptions) -> Result<IndexWriter> {
         .garbage_collect_files()
         .wait()
         .map_err(|e| index.explain_damage(e.into()))?;
+    // tantivy's stamper restarts at the last commit's opstamp, so the first operation of a
+    // writer hands out that very opstamp again, and a delete stamped so is lost: a merge of
+    // committed segments started before this writer's first commit advances their deletes
+    // to that opstamp, skips (as already up to date) every segment whose delete file carries
+    // it, yet gives the merged segment the delete cursor of its first segment, which has moved
+    // past that delete. The documents it should have removed from the skipped segments live
+    // on in the merged one: a file's old passages beside its new ones, or a removed file's
+    // passages without its manifest entry. An empty batch takes that opstamp, so every
+    // operation of this writer is stamped after the commit it starts from.
+    writer.run(Vec::<tantivy::indexer::UserOperation<IndexDoc>>::new())?;
     Ok(writer)
 }
 
@@ -1096,4 +1106,87 @@ pub fn index_jsonl(
         started,
     };
     run.finish(writer, committer, summary, opts, progress)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::collector::Count;
+    use tantivy::query::TermQuery;
+
+    fn doc(fields: &IndexFields, key: &str) -> IndexDoc {
+        let mut doc = IndexDoc::new();
+        doc.add_text(fields.kind, KIND_PASSAGE);
+        doc.add_text(fields.path, key);
+        doc
+    }
+
+    fn live_docs(index: &Index, key: &str) -> usize {
+        let reader = index.tantivy().reader().unwrap();
+        let query = TermQuery::new(
+            Term::from_field_text(index.fields().path, key),
+            IndexRecordOption::Basic,
+        );
+        reader.searcher().search(&query, &Count).unwrap()
+    }
+
+    /// A delete that is a writer's first operation is applied, even by a merge of committed
+    /// segments started before that writer's first commit. tantivy stamps such a delete with
+    /// the last commit's opstamp; the merge skipped it for every segment whose delete file
+    /// carries that opstamp, and kept the cursor of its first segment, already past it: the
+    /// deleted documents came back in the merged segment (`take_writer` now uses that opstamp
+    /// up before anything is written).
+    #[test]
+    fn a_writers_first_delete_survives_a_merge_begun_before_its_first_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = Index::create(dir.path(), SchemaConfig::default()).unwrap();
+        let fields = index.fields().clone();
+        {
+            // Nine committed segments, merges off: the largest (first in a merge) without
+            // deletes, and the last commit deleting from the one that holds "victim", so that
+            // its delete file carries the last commit's opstamp.
+            let mut writer: IndexWriter = index.encoded_tokens_writer(1, 15 << 20).unwrap();
+            writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+            for _ in 0..20 {
+                writer.add_document(doc(&fields, "large")).unwrap();
+            }
+            writer.commit().unwrap();
+            for key in ["victim", "other", "keeper"] {
+                writer.add_document(doc(&fields, key)).unwrap();
+            }
+            writer.commit().unwrap();
+            for i in 0..7 {
+                writer.add_document(doc(&fields, &format!("f{i}"))).unwrap();
+                writer.commit().unwrap();
+            }
+            writer.delete_term(Term::from_field_text(fields.path, "other"));
+            writer.commit().unwrap();
+        }
+        assert_eq!(live_docs(&index, "victim"), 1);
+        assert_eq!(index.tantivy().searchable_segment_ids().unwrap().len(), 9);
+
+        // A run: the delete comes first; the new segment its commit adds makes tantivy
+        // consider merging the nine committed ones, with the last commit's opstamp as target.
+        let opts = IndexOptions {
+            threads: 2,
+            writer_memory: 30 << 20,
+            ..IndexOptions::default()
+        };
+        let mut writer = take_writer(&index, &opts).unwrap();
+        writer.delete_term(Term::from_field_text(fields.path, "victim"));
+        writer.add_document(doc(&fields, "new")).unwrap();
+        writer.commit().unwrap();
+        writer.wait_merging_threads().unwrap();
+
+        assert!(
+            index.tantivy().searchable_segment_ids().unwrap().len() < 9,
+            "the committed segments were merged"
+        );
+        assert_eq!(
+            live_docs(&index, "victim"),
+            0,
+            "the deleted document came back"
+        );
+        assert_eq!(live_docs(&index, "new"), 1);
+    }
 }

@@ -65,7 +65,7 @@ fn accented_query_ranks_the_exact_homograph_first() {
 
 /// The two standard spellings of a syllable with a lone `i`/`y` (`thế kỷ`/`thế kỉ`, `lý do`/
 /// `lí do`, `Mỹ`/`Mĩ`) find each other; the spelling typed ranks first, and a query typed
-/// without diacritics is restored to the spelling the index holds.
+/// without diacritics meets both.
 #[test]
 fn i_and_y_spellings_of_one_syllable_meet() {
     let files = [

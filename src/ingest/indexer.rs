@@ -51,6 +51,12 @@ use crate::text::decode::{decode, SourceEncoding};
 /// re-checked by content even when size and mtime match.
 pub const RECHECK_WINDOW_NS: i64 = 2_000_000_000;
 
+/// Whether a file modified at `mtime_ns` is outside the re-check window of a run started at
+/// `run_ns`: its size and mtime then prove it unchanged since that run read it.
+fn settled(mtime_ns: i64, run_ns: i64) -> bool {
+    (mtime_ns - run_ns).abs() > RECHECK_WINDOW_NS
+}
+
 /// How an indexing run behaves.
 #[derive(Debug, Clone)]
 pub struct IndexOptions {
@@ -472,8 +478,7 @@ impl DocBuilder<'_> {
                 // that indexed it (size and mtime matched). Without a new entry it would be
                 // read again on every run, since a run without changes commits nothing; once
                 // it is outside the window of this run too, this run's time is recorded.
-                let settled = (file.mtime_ns - self.run_started).abs() > RECHECK_WINDOW_NS;
-                let refreshed = settled.then(|| {
+                let refreshed = settled(file.mtime_ns, self.run_started).then(|| {
                     let entry = ManifestEntry {
                         indexed_at: self.run_started,
                         ..old
@@ -712,13 +717,13 @@ pub fn index_directory(
             WalkEntry::File(file) => {
                 let key = rel_path_key(&file.rel);
                 let old = manifest.get(&key).copied();
-                let settled = old.is_some_and(|old| {
+                let unchanged = old.is_some_and(|old| {
                     old.size == file.size
                         && old.mtime_ns == file.mtime_ns
-                        && (file.mtime_ns - old.indexed_at).abs() > RECHECK_WINDOW_NS
+                        && settled(file.mtime_ns, old.indexed_at)
                 });
                 seen.insert(key);
-                if settled {
+                if unchanged {
                     summary.unchanged += 1;
                 } else {
                     todo.push((file, old));

@@ -101,6 +101,35 @@ fn i_and_y_spellings_of_one_syllable_meet() {
     assert_eq!(highlighted, ["thế", "kỷ", "kỹ"]);
 }
 
+/// Two syllables with a lone `y` written as one word (`congty`, a domain or a hashtag) and
+/// written apart (`Công ty`) find each other, in both directions and in both spellings.
+#[test]
+fn syllables_with_a_lone_y_meet_when_written_together() {
+    let files = [
+        ("apart.txt", "Công ty Hoà Phát ra mắt ở đảo Lý Sơn."),
+        ("together.txt", "Xem congty.vn và ảnh #lyson trên mạng."),
+        ("other.txt", "Nhà máy thép mới ở Quảng Ngãi."),
+    ];
+    let (_dir, searcher) = searcher_over(&files);
+    for (query, expected) in [
+        ("congty", "apart.txt"),
+        ("lyson", "apart.txt"),
+        ("công ty", "together.txt"),
+        ("cong ti", "together.txt"),
+        ("Lý Sơn", "together.txt"),
+        ("lí sơn", "together.txt"),
+    ] {
+        let hits = searcher.search(query, 10).unwrap();
+        let hit = hits.iter().find(|h| h.path == expected);
+        assert!(hit.is_some(), "{query} should find {expected}: {hits:?}");
+        assert!(!hit.unwrap().highlights.is_empty(), "{query}: {hits:?}");
+        assert!(
+            hits.iter().all(|h| h.path != "other.txt"),
+            "{query}: {hits:?}"
+        );
+    }
+}
+
 #[test]
 fn accents_are_restored_from_the_index_counts() {
     let files = [

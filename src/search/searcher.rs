@@ -40,7 +40,7 @@ use crate::error::{Error, Result};
 use crate::index::{stored_str, stored_u64, Index};
 use crate::schema::{Ranking, KIND_PASSAGE};
 use crate::text::analyzer::{AnalyzedWord, FieldKind, SyllableJoiner};
-use crate::text::syllable::is_folded_syllable;
+use crate::text::syllable::{is_folded_syllable, lone_y_spelling, unified_runs};
 
 /// One ranked passage.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -610,9 +610,13 @@ impl Searcher {
             clauses.push(self.boosted_term(folded, &english, r.english));
         }
         if !w.syllable {
-            // `Vietnam` meets `Việt Nam`, indexed as the joined pair `vietnam`.
-            clauses.push(self.boosted_term(f.body_field(FieldKind::Joined), &w.folded, r.joined));
-            terms.joined.insert(w.folded.clone());
+            // `Vietnam` meets `Việt Nam`, indexed as the joined pair `vietnam`, and `congty`
+            // meets `công ty`, whose joined token spells its lone `y` as `i` (`congti`).
+            let joined = f.body_field(FieldKind::Joined);
+            for form in std::iter::once(w.folded.clone()).chain(unified_runs(&w.folded)) {
+                clauses.push(self.boosted_term(joined, &form, r.joined));
+                terms.joined.insert(form);
+            }
         }
         terms.exact.insert(w.exact.clone());
         terms.folded.insert(w.folded.clone());
@@ -639,13 +643,14 @@ impl Searcher {
         if let Some(joined) = a.joined_with(b) {
             // One joined token stands for two query words: it weighs as much as both.
             let weight = 2.0 * r.joined;
-            let clauses = vec![
-                self.boosted_term(f.body_field(FieldKind::Joined), &joined, weight),
-                // `Viet Nam` finds `Vietnam`, one folded word.
-                self.boosted_term(f.body_field(FieldKind::Folded), &joined, weight),
-            ];
-            terms.joined.insert(joined.clone());
-            terms.folded.insert(joined);
+            let mut clauses =
+                vec![self.boosted_term(f.body_field(FieldKind::Joined), &joined, weight)];
+            // `Viet Nam` finds `Vietnam`, one folded word.
+            for form in written_together(a, b) {
+                clauses.push(self.boosted_term(f.body_field(FieldKind::Folded), &form, weight));
+                terms.folded.insert(form);
+            }
+            terms.joined.insert(joined);
             return Some(Box::new(BooleanQuery::new(clauses)));
         }
         if r.phrase <= 0.0 {
@@ -699,13 +704,15 @@ impl Searcher {
                     phrase(f.body_field(FieldKind::Folded), |w| &w.folded, r.folded),
                 ];
                 if let [a, b] = words {
-                    if let Some(joined) = a.joined_with(b) {
-                        clauses.push(self.boosted_term(
-                            f.body_field(FieldKind::Folded),
-                            &joined,
-                            r.joined,
-                        ));
-                        terms.folded.insert(joined);
+                    if a.joined_with(b).is_some() {
+                        for form in written_together(a, b) {
+                            clauses.push(self.boosted_term(
+                                f.body_field(FieldKind::Folded),
+                                &form,
+                                r.joined,
+                            ));
+                            terms.folded.insert(form);
+                        }
                     }
                 }
                 for w in words {
@@ -800,6 +807,23 @@ impl Searcher {
             });
         spans
     }
+}
+
+/// The folded tokens two adjacent syllables make when written as one word (`Viet Nam` as
+/// `Vietnam`), their joined form first: such a word is not a syllable, so its lone `y` is not
+/// folded to `i`, and `công ty` written `congty` (a name, a domain) keeps `congty` beside the
+/// joined `congti`.
+fn written_together(a: &AnalyzedWord, b: &AnalyzedWord) -> Vec<String> {
+    let spellings = |w: &AnalyzedWord| -> Vec<String> {
+        std::iter::once(w.folded.clone())
+            .chain(lone_y_spelling(&w.folded))
+            .collect()
+    };
+    let (firsts, seconds) = (spellings(a), spellings(b));
+    firsts
+        .iter()
+        .flat_map(|first| seconds.iter().map(move |second| format!("{first}{second}")))
+        .collect()
 }
 
 /// Compiles the `--glob` filters of a search.

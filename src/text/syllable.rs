@@ -96,6 +96,83 @@ pub fn has_lone_i(folded: &str) -> bool {
     matches!(lone_i_or_y(folded), Some((_, "i")))
 }
 
+/// The spelling of a folded syllable with a lone `i` (see [`has_lone_i`]) written `y`
+/// instead: `ki` → `ky`, `ti` → `ty`. `None` for any other word.
+pub fn lone_y_spelling(folded: &str) -> Option<String> {
+    has_lone_i(folded).then(|| format!("{}y", &folded[..folded.len() - 1]))
+}
+
+/// Longest run-together word that [`unified_runs`] tries to read as syllables.
+const MAX_RUN_LEN: usize = 4 * MAX_SYLLABLE_LEN;
+
+/// Most readings [`unified_runs`] returns.
+const MAX_READINGS: usize = 4;
+
+/// The forms a folded word that is not itself a syllable takes when it is read as two or more
+/// syllables written together and each lone `y` after an onset is folded to `i`, as the
+/// `joined` and `folded` tokens of syllables are ([`unify_lone_y`]): `congty` (`công ty`
+/// typed as one word, or a domain name) → `congti`, `lyson` → `lison`. Empty when no reading
+/// has a lone `y`, so for nearly every word; a few forms at most, in a fixed order.
+pub fn unified_runs(word: &str) -> Vec<String> {
+    // Syllables are lowercase ASCII: anything else (`ñy`, digits) is no run of them, and
+    // slicing it byte by byte below could split a character.
+    if word.len() > MAX_RUN_LEN
+        || !word.contains('y')
+        || !word.bytes().all(|b| b.is_ascii_lowercase())
+        || is_folded_syllable(word)
+    {
+        return Vec::new();
+    }
+    // `ends[i]`: whether `word[i..]` reads as syllables. Only such positions are explored, so
+    // every path completes and the search stops after a few readings, whatever the word.
+    let mut ends = [false; MAX_RUN_LEN + 1];
+    ends[word.len()] = true;
+    for start in (0..word.len()).rev() {
+        ends[start] = (1..=MAX_SYLLABLE_LEN.min(word.len() - start))
+            .any(|len| ends[start + len] && is_folded_syllable(&word[start..start + len]));
+    }
+    let mut found = Vec::new();
+    if ends[0] {
+        let mut run = String::with_capacity(word.len());
+        read_syllables(word, 0, &ends, &mut run, 0, &mut found);
+    }
+    found.retain(|form| form != word);
+    found
+}
+
+/// Reads `word[start..]` as syllables after the `count` already unified into `run`, pushing
+/// each complete reading of two or more syllables into `found` until it holds
+/// [`MAX_READINGS`]; `ends` says where a reading can go on from.
+fn read_syllables(
+    word: &str,
+    start: usize,
+    ends: &[bool],
+    run: &mut String,
+    count: usize,
+    found: &mut Vec<String>,
+) {
+    if start == word.len() {
+        if count >= 2 && !found.contains(run) {
+            found.push(run.clone());
+        }
+        return;
+    }
+    for end in start + 1..=word.len().min(start + MAX_SYLLABLE_LEN) {
+        if found.len() >= MAX_READINGS {
+            return;
+        }
+        let mut syllable = word[start..end].to_owned();
+        if !ends[end] || !is_folded_syllable(&syllable) {
+            continue;
+        }
+        unify_lone_y(&mut syllable);
+        let mark = run.len();
+        run.push_str(&syllable);
+        read_syllables(word, end, ends, run, count + 1, found);
+        run.truncate(mark);
+    }
+}
+
 /// Length of the longest onset at the start of `word`; `None` for a lone `q`.
 fn longest_onset(word: &[u8]) -> Option<usize> {
     Some(match word {
@@ -148,6 +225,37 @@ fn is_rhyme(rhyme: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn run_together_syllables_fold_their_lone_y() {
+        assert_eq!(unified_runs("congty"), ["congti"]);
+        assert_eq!(unified_runs("lyson"), ["lison"]);
+        assert_eq!(unified_runs("kyniem"), ["kiniem"]);
+        // Nothing to unify: no `y`, a `y` that is not lone, or a syllable.
+        assert!(unified_runs("vietnam").is_empty());
+        assert!(unified_runs("thuytinh").is_empty());
+        assert!(unified_runs("ky").is_empty());
+        assert!(unified_runs("mystery").is_empty());
+        assert!(unified_runs("tyñy").is_empty());
+        assert!(unified_runs("ty1").is_empty());
+        // Words no reading covers, and hostile ones, stay cheap and empty or short.
+        assert!(unified_runs("yyyyyyyyyyyyyyyyyyyyyyyyyyyy").len() <= MAX_READINGS);
+        assert!(unified_runs(&"ay".repeat(14)).len() <= MAX_READINGS);
+        assert!(
+            unified_runs(&"ly".repeat(20)).is_empty(),
+            "longer than any run read"
+        );
+    }
+
+    #[test]
+    fn a_lone_i_has_a_y_spelling() {
+        assert_eq!(lone_y_spelling("ki").as_deref(), Some("ky"));
+        assert_eq!(lone_y_spelling("qui").as_deref(), Some("quy"));
+        assert_eq!(lone_y_spelling("ti").as_deref(), Some("ty"));
+        for word in ["gi", "i", "y", "kia", "huy", "tin"] {
+            assert_eq!(lone_y_spelling(word), None, "{word}");
+        }
+    }
 
     #[test]
     fn rhyme_table_is_sorted_unique_and_short() {

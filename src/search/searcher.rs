@@ -308,7 +308,7 @@ impl Searcher {
                 let text = stored_str(&docs[i], fields.text).unwrap_or("");
                 let matches = self.match_spans(text, &terms);
                 let s = make_snippet(text, &matches, self.index.config().snippet.max_chars);
-                let first_match = s.start + s.highlights.first().map_or(0, |&(start, _)| start);
+                let first_match = s.first_match.unwrap_or(s.start);
                 let lines_before = text.as_bytes()[..first_match]
                     .iter()
                     .filter(|&&b| b == b'\n')

@@ -7,15 +7,21 @@
 /// A window of a passage with highlighted ranges.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Snippet {
-    /// The text shown: a slice of the passage, with `\n`, `\r`, `\t` and the other C0
-    /// whitespace characters each replaced by one space (byte lengths are unchanged). Other
-    /// control characters are kept: escaping for display is the caller's job.
+    /// The text shown: a slice of the passage with each run of whitespace (line breaks, tabs,
+    /// `\r\n`, indentation, no-break spaces) shown as one space. Other control characters are
+    /// kept: escaping for display is the caller's job.
     pub text: String,
     /// Byte ranges `[start, end)` into `text` to highlight: sorted, non-overlapping, not even
     /// adjacent (touching ranges are merged), non-empty, on char boundaries.
     pub highlights: Vec<(usize, usize)>,
     /// Byte offset in the passage of the first byte of `text`.
     pub start: usize,
+    /// Byte offset in the passage just past the last byte of `text`: `text` shows
+    /// `passage[start..end]`.
+    pub end: usize,
+    /// Byte offset in the passage of the first highlighted byte, if any: where the match the
+    /// snippet shows first is in the passage (`text` is not a byte-for-byte copy of it).
+    pub first_match: Option<usize>,
     /// Whether the passage has non-whitespace text before the snippet.
     pub truncated_start: bool,
     /// Whether the passage has non-whitespace text after the snippet.
@@ -42,22 +48,44 @@ pub fn make_snippet(passage: &str, matches: &[(usize, usize)], max_chars: usize)
     let (first, last) = place_window(&chars, cluster_start, cluster_end, max_chars);
     let (start, end) = (chars.byte(first), chars.byte(last));
 
-    let text: String = passage[start..end]
-        .chars()
-        .map(|c| if is_c0_whitespace(c) { ' ' } else { c })
-        .collect();
+    let ranges = highlights(&chars, &matches, first, last);
+    let (text, offsets) = collapse_whitespace(&passage[start..end]);
     Snippet {
-        highlights: highlights(&chars, &matches, first, last),
+        first_match: ranges.first().map(|&(s, _)| start + s),
+        // Highlights start and end on non-whitespace chars, whose offsets the map keeps.
+        highlights: ranges
+            .into_iter()
+            .map(|(s, e)| (offsets[s], offsets[e]))
+            .collect(),
         truncated_start: passage[..start].chars().any(|c| !c.is_whitespace()),
         truncated_end: passage[end..].chars().any(|c| !c.is_whitespace()),
         text,
         start,
+        end,
     }
 }
 
-/// Tab, line feed, vertical tab, form feed, carriage return: one byte each, like a space.
-fn is_c0_whitespace(c: char) -> bool {
-    c < ' ' && c.is_whitespace()
+/// `slice` with each run of whitespace replaced by one space (a line break is `\r\n` on some
+/// systems, and hard-wrapped or indented text would otherwise show gaps), and for each byte
+/// offset of `slice` at a char boundary (and its end) the offset in the result.
+fn collapse_whitespace(slice: &str) -> (String, Vec<usize>) {
+    let mut text = String::with_capacity(slice.len());
+    let mut offsets = vec![0; slice.len() + 1];
+    let mut in_space = false;
+    for (i, c) in slice.char_indices() {
+        offsets[i] = text.len();
+        if c.is_whitespace() {
+            if !in_space {
+                text.push(' ');
+            }
+            in_space = true;
+        } else {
+            text.push(c);
+            in_space = false;
+        }
+    }
+    offsets[slice.len()] = text.len();
+    (text, offsets)
 }
 
 /// The passage as chars, to convert between char indices and byte offsets and to find
@@ -288,7 +316,8 @@ mod tests {
         assert!(s.text.contains("phở bò phở gà"), "{s:?}");
         assert_eq!(highlighted(&s), ["phở", "bò", "phở", "gà"]);
         assert!(s.truncated_start && s.truncated_end);
-        assert_eq!(&passage[s.start..s.start + s.text.len()], s.text);
+        assert_eq!(&passage[s.start..s.end], s.text);
+        assert_eq!(s.first_match, Some(passage.rfind("phở bò").unwrap()));
     }
 
     #[test]
@@ -371,15 +400,31 @@ mod tests {
     }
 
     #[test]
-    fn whitespace_controls_become_spaces_and_keep_ranges() {
+    fn whitespace_controls_become_spaces() {
         let passage = "đầu\r\ndòng\tmột\nHà\x0bNội\x0cphở\x07bell";
         let mut matches = find_all(passage, "dòng");
         matches.extend(find_all(passage, "Nội"));
         matches.extend(find_all(passage, "phở"));
         let s = make_snippet(passage, &matches, 100);
-        assert_eq!(s.text, "đầu  dòng một Hà Nội phở\x07bell");
-        assert_eq!(s.text.len(), passage.len());
+        assert_eq!(s.text, "đầu dòng một Hà Nội phở\x07bell");
         assert_eq!(highlighted(&s), ["dòng", "Nội", "phở"]);
+        assert_eq!(s.first_match, Some(passage.find("dòng").unwrap()));
+    }
+
+    #[test]
+    fn whitespace_runs_show_as_one_space() {
+        let passage = "Hoàng Xuân Chiến \r\n\r\n    phát\u{a0}\u{a0}biểu\t\t tại  hội nghị";
+        let mut matches = find_all(passage, "Chiến");
+        matches.extend(find_all(passage, "phát"));
+        matches.extend(find_all(passage, "biểu"));
+        // A match across whitespace keeps one space inside.
+        let tai = passage.find("tại").unwrap();
+        matches.push((tai, passage.find("hội").unwrap() + "hội".len()));
+        let s = make_snippet(passage, &matches, 100);
+        assert_eq!(s.text, "Hoàng Xuân Chiến phát biểu tại hội nghị");
+        assert_eq!(highlighted(&s), ["Chiến", "phát", "biểu", "tại hội"]);
+        assert_eq!(s.first_match, Some(passage.find("Chiến").unwrap()));
+        assert_eq!(make_snippet(passage, &[], 100).first_match, None);
     }
 
     #[test]
@@ -454,14 +499,16 @@ mod tests {
         ) {
             let s = make_snippet(&passage, &matches, max_chars);
             prop_assert!(s.text.chars().count() <= max_chars);
-            prop_assert!(s.start + s.text.len() <= passage.len());
-            prop_assert!(passage.is_char_boundary(s.start));
-            let original = &passage[s.start..s.start + s.text.len()];
-            let restored = original
-                .chars()
-                .map(|c| if is_c0_whitespace(c) { ' ' } else { c })
-                .collect::<String>();
-            prop_assert_eq!(&s.text, &restored);
+            prop_assert!(s.start <= s.end && s.end <= passage.len());
+            prop_assert!(passage.is_char_boundary(s.start) && passage.is_char_boundary(s.end));
+            let original = &passage[s.start..s.end];
+            // The text is the slice with whitespace runs as one space, nothing else changed.
+            let words: Vec<&str> = original.split(char::is_whitespace).filter(|w| !w.is_empty()).collect();
+            let shown: Vec<&str> = s.text.split(' ').filter(|w| !w.is_empty()).collect();
+            prop_assert_eq!(shown, words);
+            prop_assert!(!s.text.contains("  "));
+            let (collapsed, offsets) = collapse_whitespace(original);
+            prop_assert_eq!(&s.text, &collapsed);
             let mut previous_end = None;
             for &(start, end) in &s.highlights {
                 prop_assert!(start < end && end <= s.text.len());
@@ -477,7 +524,7 @@ mod tests {
                 .into_iter()
                 .map(|(first, last)| (chars.byte(first), chars.byte(last)))
                 .collect();
-            let covered: Vec<bool> = (s.start..s.start + s.text.len())
+            let covered: Vec<bool> = (s.start..s.end)
                 .map(|b| clean.iter().any(|&(ms, me)| ms <= b && b < me))
                 .collect();
             let mut runs = Vec::new();
@@ -488,7 +535,12 @@ mod tests {
                     _ => {}
                 }
             }
+            let runs: Vec<(usize, usize)> =
+                runs.into_iter().map(|(a, b)| (offsets[a], offsets[b])).collect();
             prop_assert_eq!(&s.highlights, &runs);
+            prop_assert_eq!(s.first_match, s.highlights.first().map(|_| {
+                s.start + covered.iter().position(|&c| c).unwrap()
+            }));
             // Whenever a match fits in the window, one is shown.
             let fits = clean.iter().any(|&(ms, me)| passage[ms..me].chars().count() <= max_chars);
             prop_assert!(!fits || !s.highlights.is_empty(), "{:?}", s);

@@ -180,6 +180,15 @@ fn a_lone_y_and_a_lone_i_fold_alike() {
     );
 }
 
+#[test]
+fn central_highland_names_are_syllables() {
+    // `k` before a back vowel is only written in these names, and they join like any syllables.
+    assert_eq!(tokens("Đắk Lắk", FieldKind::Joined), ["daklak"]);
+    assert_eq!(tokens("Đăk Lăk", FieldKind::Joined), ["daklak"]);
+    assert_eq!(tokens("Kon Tum", FieldKind::Joined), ["kontum"]);
+    assert!(tokens("Đắk Lắk Kon Tum", FieldKind::English).is_empty());
+}
+
 fn vietnamese_text() -> impl Strategy<Value = String> {
     // Mostly Vietnamese letters and separators, so the interesting paths get exercised.
     let pieces = prop_oneof![

@@ -130,6 +130,37 @@ fn syllables_with_a_lone_y_meet_when_written_together() {
     }
 }
 
+/// The names of the Central Highlands (`Đắk Lắk`, `Kon Tum`) are found written as one word
+/// (`Daklak`, `Kontum`, as they often are) and typed without diacritics are restored.
+#[test]
+fn central_highland_names_meet_their_one_word_spelling() {
+    let files = [
+        ("spaced.txt", "Cà phê Đắk Lắk và gỗ Kon Tum được mùa."),
+        (
+            "together.txt",
+            "Hội chợ Daklak mở cửa; đoàn Kontum đến sớm.",
+        ),
+        ("other.txt", "Cà phê Gia Lai và gỗ Bình Phước được mùa."),
+    ];
+    let (_dir, searcher) = searcher_over(&files);
+    for (query, expected) in [
+        ("Daklak", "spaced.txt"),
+        ("kontum", "spaced.txt"),
+        ("Đắk Lắk", "together.txt"),
+        ("Kon Tum", "together.txt"),
+    ] {
+        let hits = searcher.search(query, 10).unwrap();
+        let paths: Vec<&str> = hits.iter().map(|h| h.path.as_str()).collect();
+        assert!(
+            paths.contains(&expected),
+            "{query} should find {expected}: {hits:?}"
+        );
+        assert!(!paths.contains(&"other.txt"), "{query}: {hits:?}");
+    }
+    let restored = searcher.suggest("dak lak").unwrap();
+    assert_eq!(restored.as_deref(), Some("đắk lắk"));
+}
+
 #[test]
 fn accents_are_restored_from_the_index_counts() {
     let files = [

@@ -10,9 +10,13 @@
 //!   `uyên`, `uơ`, …) and the few that only occur after `qu` (`uach` in Quách, `uai` in quai).
 //! - **`qu`**: its `u` is the medial of the rhyme, so `qu` + R is valid when `u` + R is a rhyme
 //!   (`quynh` → `uynh`, `quoc` → `uoc`, `qua` → `ua`).
-//! - **Spelling rules**: `k`, `gh`, `ngh` only before `e`, `i` (and `k` before `y`); `c`, `g`,
-//!   `ng` never before them (except `g` + `i`, above); rhymes spelled `ye…` only without an
-//!   onset and rhymes spelled `ie…` only with one (`yên` vs `tiên`).
+//! - **Spelling rules**: `gh`, `ngh` only before `e`, `i`; `c`, `g`, `ng` never before `e`, `i`,
+//!   `y` (except `g` + `i`, above); rhymes spelled `ye…` only without an onset and rhymes
+//!   spelled `ie…` only with one (`yên` vs `tiên`). `k` is written before `e`, `i`, `y` in
+//!   common words and before any vowel in the place and people names of the Central Highlands
+//!   (`Đắk Lắk`, `Kon Tum`, `Pơ Kơ`), which are as much syllables as any other: `Daklak` and
+//!   `Kontum` are their joined forms. Those names also end in `k` where common words end in
+//!   `c` (`Đắk`, `Lắk`, `Krông Búk`): `ak` and `uk` are rhymes too.
 //!
 //! This is a check on spelling, not a dictionary: every real syllable passes, and so do some
 //! short English words that happen to be spelled like one (`the`, `an`, `ban`).
@@ -20,14 +24,14 @@
 /// Folded Vietnamese rhymes, sorted for binary search; one line per leading vowel.
 #[rustfmt::skip]
 pub const RHYMES: &[&str] = &[
-    "a", "ac", "ach", "ai", "am", "an", "ang", "anh", "ao", "ap", "at", "au", "ay",
+    "a", "ac", "ach", "ai", "ak", "am", "an", "ang", "anh", "ao", "ap", "at", "au", "ay",
     "e", "ec", "ech", "em", "en", "eng", "enh", "eo", "ep", "et", "eu",
     "i", "ia", "ich", "iec", "iem", "ien", "ieng", "iep", "iet", "ieu", "im", "in", "inh", "ip",
         "it", "iu",
     "o", "oa", "oac", "oach", "oai", "oam", "oan", "oang", "oanh", "oao", "oap", "oat", "oay",
         "oc", "oe", "oem", "oen", "oeo", "oet", "oi", "om", "on", "ong", "ooc", "oong", "op", "ot",
     "u", "ua", "uac", "uach", "uai", "uam", "uan", "uang", "uanh", "uao", "uap", "uat", "uay",
-        "uc", "ue", "uech", "uem", "uen", "uenh", "ueo", "uet", "ueu", "ui", "um", "un", "ung",
+        "uc", "ue", "uech", "uem", "uen", "uenh", "ueo", "uet", "ueu", "ui", "uk", "um", "un", "ung",
         "uo", "uoc", "uoi", "uom", "uon", "uong", "uop", "uot", "uou", "up", "ut", "uu", "uy",
         "uya", "uych", "uyen", "uyet", "uynh", "uyp", "uyt", "uyu",
     "y", "yem", "yen", "yeng", "yet", "yeu",
@@ -205,7 +209,8 @@ fn is_valid_rhyme(onset: &[u8], rhyme: &[u8]) -> bool {
             medial[1..=rhyme.len()].copy_from_slice(rhyme);
             return is_rhyme(&medial[..=rhyme.len()]);
         }
-        b"k" => front,
+        // Before `e`, `i`, `y` in common words, before any vowel in Central Highland names.
+        b"k" => true,
         b"gh" | b"ngh" => matches!(first, b'e' | b'i'),
         b"c" | b"ng" => !front,
         b"g" => first == b'i' || !front,
@@ -278,7 +283,8 @@ mod tests {
             "nghieng", "quy", "quynh", "gi", "gia", "giuong", "khuya", "thuong", "truong", "duong",
             "nhieu", "the", "a", "y", "yen", "uy", "oa", "ruou", "huou", "khuech", "khuyu",
             "ngoeo", "thuo", "quach", "quoc", "gin", "giet", "gieng", "ghe", "ky", "kieu", "xoong",
-            "boong", "oach", "huych", "tuyp", "quyen", "ngoai", "khoe", "thuy",
+            "boong", "oach", "huych", "tuyp", "quyen", "ngoai", "khoe", "thuy", "dak", "lak",
+            "kon", "ko", "ka",
         ] {
             assert!(is_folded_syllable(word), "{word} should be a syllable");
         }
@@ -288,8 +294,8 @@ mod tests {
     fn rejects_non_syllables() {
         for word in [
             "", "defense", "strength", "covid", "xyz", "vietnam", "hello", "world", "pixel", "123",
-            "viet2", "Viet", "việt", "q", "qu", "quu", "ka", "ghe1", "ge", "ci", "nge", "gha",
-            "ien", "tyen", "king", "ing", "str", "f", "jazz", "oo", "gii",
+            "viet2", "Viet", "việt", "q", "qu", "quu", "ghe1", "ge", "ci", "nge", "gha", "ien",
+            "tyen", "king", "ing", "str", "f", "jazz", "oo", "gii",
         ] {
             assert!(!is_folded_syllable(word), "{word} should not be a syllable");
         }

@@ -189,6 +189,16 @@ fn central_highland_names_are_syllables() {
     assert!(tokens("Đắk Lắk Kon Tum", FieldKind::English).is_empty());
 }
 
+#[test]
+fn hyphenated_words_are_also_joined() {
+    assert_eq!(tokens("COVID-19", FieldKind::Joined), ["covid19"]);
+    assert_eq!(tokens("SARS-CoV-2", FieldKind::Joined), ["sarscov", "cov2"]);
+    assert_eq!(tokens("e-mail Wi‑Fi", FieldKind::Joined), ["email", "wifi"]);
+    // Each word keeps its own tokens; a hyphen with a space beside it ties nothing.
+    assert_eq!(tokens("COVID-19", FieldKind::Folded), ["covid", "19"]);
+    assert!(tokens("COVID - 19, covid -19", FieldKind::Joined).is_empty());
+}
+
 fn vietnamese_text() -> impl Strategy<Value = String> {
     // Mostly Vietnamese letters and separators, so the interesting paths get exercised.
     let pieces = prop_oneof![

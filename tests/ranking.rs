@@ -161,6 +161,39 @@ fn central_highland_names_meet_their_one_word_spelling() {
     assert_eq!(restored.as_deref(), Some("đắk lắk"));
 }
 
+/// Words tied by a hyphen meet the same words written as one (`COVID-19`/`covid19`,
+/// `e-mail`/`email`), both ways.
+#[test]
+fn hyphenated_words_meet_their_one_word_spelling() {
+    let files = [
+        ("hyphen.txt", "Ca mắc COVID-19 mới; gửi e-mail cho Bộ Y tế."),
+        (
+            "together.txt",
+            "Thống kê covid19 hôm nay; địa chỉ email của bệnh viện.",
+        ),
+        (
+            "other.txt",
+            "Thống kê cúm mùa hôm nay; số điện thoại của bệnh viện.",
+        ),
+    ];
+    let (_dir, searcher) = searcher_over(&files);
+    for (query, expected) in [
+        ("covid19", "hyphen.txt"),
+        ("email", "hyphen.txt"),
+        ("COVID-19", "together.txt"),
+        ("e-mail", "together.txt"),
+    ] {
+        let hits = searcher.search(query, 10).unwrap();
+        let hit = hits.iter().find(|h| h.path == expected);
+        assert!(hit.is_some(), "{query} should find {expected}: {hits:?}");
+        assert!(!hit.unwrap().highlights.is_empty(), "{query}: {hits:?}");
+        assert!(
+            hits.iter().all(|h| h.path != "other.txt"),
+            "{query}: {hits:?}"
+        );
+    }
+}
+
 #[test]
 fn accents_are_restored_from_the_index_counts() {
     let files = [

@@ -39,7 +39,7 @@ use super::top::TopWithTies;
 use crate::error::{Error, Result};
 use crate::index::{stored_str, stored_u64, Index};
 use crate::schema::{Ranking, KIND_PASSAGE};
-use crate::text::analyzer::{AnalyzedWord, FieldKind, SyllableJoiner};
+use crate::text::analyzer::{AnalyzedWord, FieldKind, WordJoiner};
 use crate::text::syllable::{is_folded_syllable, lone_y_spelling, unified_runs};
 
 /// One ranked passage.
@@ -631,7 +631,8 @@ impl Searcher {
     }
 
     /// The adjacency clause of two consecutive query words: their joined form when both are
-    /// syllables, otherwise the proximity bonus (see [`super::proximity`]).
+    /// syllables, otherwise the proximity bonus (see [`super::proximity`]), with, for words
+    /// tied by a hyphen (`COVID-19`), their form written as one word (`covid19`).
     fn pair_query(
         &self,
         a: &AnalyzedWord,
@@ -640,32 +641,45 @@ impl Searcher {
         terms: &mut MatchTerms,
     ) -> Option<Box<dyn Query>> {
         let f = self.index.fields();
-        if let Some(joined) = a.joined_with(b) {
-            // One joined token stands for two query words: it weighs as much as both.
-            let weight = 2.0 * r.joined;
-            let mut clauses =
-                vec![self.boosted_term(f.body_field(FieldKind::Joined), &joined, weight)];
-            // `Viet Nam` finds `Vietnam`, one folded word.
+        // One joined token stands for two query words: it weighs as much as both.
+        let weight = 2.0 * r.joined;
+        let joined = a.joined_with(b);
+        let mut together = Vec::new();
+        if joined.is_some() {
+            // `Viet Nam` finds `Vietnam`, one folded word, and `COVID-19` finds `covid19`.
             for form in written_together(a, b) {
-                clauses.push(self.boosted_term(f.body_field(FieldKind::Folded), &form, weight));
+                together.push(self.boosted_term(f.body_field(FieldKind::Folded), &form, weight));
                 terms.folded.insert(form);
             }
+        }
+        if let Some(joined) = joined.filter(|_| a.syllable && b.syllable) {
+            together.push(self.boosted_term(f.body_field(FieldKind::Joined), &joined, weight));
             terms.joined.insert(joined);
-            return Some(Box::new(BooleanQuery::new(clauses)));
+            return Some(Box::new(BooleanQuery::new(together)));
         }
-        if r.phrase <= 0.0 {
-            return None;
+        // Other words tied by a hyphen are scored as any other pair: where they are written
+        // apart, as they were typed, by their proximity, and the `joined` token they also
+        // make in the passage is not counted a second time.
+        if r.phrase > 0.0 {
+            // Near, not only adjacent, and scored by the commoner word (`networks of` adds
+            // nothing): see `super::proximity`.
+            let field = f.body_field(FieldKind::Folded);
+            let near = ProximityQuery::new(
+                self.term(field, &a.folded),
+                self.term(field, &b.folded),
+                r.window,
+                Bm25Params { k1: r.k1, b: r.b },
+            );
+            together.push((
+                Occur::Should,
+                Box::new(Boost::new(Box::new(near), r.phrase)),
+            ));
         }
-        // Near, not only adjacent, and scored by the commoner word (`networks of` adds
-        // nothing): see `super::proximity`.
-        let field = f.body_field(FieldKind::Folded);
-        let near = ProximityQuery::new(
-            self.term(field, &a.folded),
-            self.term(field, &b.folded),
-            r.window,
-            Bm25Params { k1: r.k1, b: r.b },
-        );
-        Some(Box::new(Boost::new(Box::new(near), r.phrase)))
+        match together.len() {
+            0 => None,
+            1 => together.pop().map(|(_, q)| q),
+            _ => Some(Box::new(BooleanQuery::new(together))),
+        }
     }
 
     /// A query term (a quoted phrase, or one alternative of an OR group).
@@ -777,7 +791,7 @@ impl Searcher {
     fn match_spans(&self, text: &str, terms: &MatchTerms) -> Vec<(usize, usize)> {
         let mut spans = Vec::new();
         // A `joined` match highlights both words of the pair.
-        let mut joiner = SyllableJoiner::default();
+        let mut joiner = WordJoiner::default();
         let mut joined = String::new();
         self.index
             .analyzer()

@@ -96,6 +96,8 @@ pub struct AnalyzedWord {
     pub syllable: bool,
     /// Whether only whitespace or `_` separates this word from the previous one.
     pub spaced_from_previous: bool,
+    /// Whether a lone hyphen separates this word from the previous one (`COVID-19`).
+    pub hyphened_from_previous: bool,
 }
 
 impl AnalyzedWord {
@@ -107,11 +109,23 @@ impl AnalyzedWord {
     }
 
     /// The `joined` token for this word and the one after it, if they can be joined: both are
-    /// Vietnamese syllables and only whitespace or `_` separates them.
+    /// Vietnamese syllables and only whitespace or `_` separates them, or a lone hyphen does
+    /// (`COVID-19` → `covid19`, `e-mail` → `email`), whatever the words.
     pub fn joined_with(&self, next: &AnalyzedWord) -> Option<String> {
-        (self.syllable && next.syllable && next.spaced_from_previous)
-            .then(|| format!("{}{}", self.folded, next.folded))
+        joins(
+            self.syllable,
+            next.syllable,
+            next.spaced_from_previous,
+            next.hyphened_from_previous,
+        )
+        .then(|| format!("{}{}", self.folded, next.folded))
     }
+}
+
+/// The rule for two consecutive words to make a `joined` token (see
+/// [`AnalyzedWord::joined_with`]).
+fn joins(first_syllable: bool, second_syllable: bool, spaced: bool, hyphened: bool) -> bool {
+    (first_syllable && second_syllable && spaced) || hyphened
 }
 
 /// Token streams of all four fields for one text.
@@ -246,7 +260,7 @@ impl Analyzer {
 
     /// The tokens of all four fields for `text`, in one pass, handed to `sink` in text order.
     pub(crate) fn tokens_into(&self, text: &str, sink: &mut impl TokenSink) {
-        let mut joiner = SyllableJoiner::default();
+        let mut joiner = WordJoiner::default();
         let mut position = 0;
         self.for_each_word_forms(text, |word, forms| {
             let (start, end, pos) = (word.start, word.end, position);
@@ -314,18 +328,18 @@ impl Default for Analyzer {
 }
 
 /// Walks the words of a text to find the pairs that make a `joined` token: the rule of
-/// [`AnalyzedWord::joined_with`] (both words syllables, only whitespace or `_` between them),
-/// for callers that see one word at a time. `T` is what the caller needs of the first word of a
-/// pair (its start and position, its span).
+/// [`AnalyzedWord::joined_with`] (two syllables with only whitespace or `_` between them, or
+/// any two words tied by a lone hyphen), for callers that see one word at a time. `T` is what
+/// the caller needs of the first word of a pair (its start and position, its span).
 #[derive(Default)]
-pub(crate) struct SyllableJoiner<T> {
-    /// The previous word's `T` when it is a syllable.
-    previous: Option<T>,
-    /// The previous syllable's folded form.
+pub(crate) struct WordJoiner<T> {
+    /// The previous word's `T`, and whether it is a syllable.
+    previous: Option<(T, bool)>,
+    /// The previous word's folded form.
     previous_folded: String,
 }
 
-impl<T: Copy> SyllableJoiner<T> {
+impl<T: Copy> WordJoiner<T> {
     /// Moves on to `word` (whose caller data is `here`), first calling `joined` with the
     /// previous word's data and folded form when the two are joined.
     pub(crate) fn advance(
@@ -335,16 +349,19 @@ impl<T: Copy> SyllableJoiner<T> {
         here: T,
         joined: impl FnOnce(T, &str),
     ) {
-        if let Some(previous) = self.previous {
-            if forms.syllable && word.spaced_from_previous {
+        if let Some((previous, syllable)) = self.previous {
+            if joins(
+                syllable,
+                forms.syllable,
+                word.spaced_from_previous,
+                word.hyphened_from_previous,
+            ) {
                 joined(previous, &self.previous_folded);
             }
         }
-        self.previous = forms.syllable.then_some(here);
-        if forms.syllable {
-            self.previous_folded.clear();
-            self.previous_folded.push_str(forms.folded);
-        }
+        self.previous = Some((here, forms.syllable));
+        self.previous_folded.clear();
+        self.previous_folded.push_str(forms.folded);
     }
 }
 
@@ -401,6 +418,7 @@ fn analyze_word(word: Word<'_>, position: usize) -> Option<AnalyzedWord> {
         exact,
         folded,
         spaced_from_previous: word.spaced_from_previous,
+        hyphened_from_previous: word.hyphened_from_previous,
     })
 }
 

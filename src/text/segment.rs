@@ -31,6 +31,15 @@ pub struct Word<'a> {
     /// Whether only whitespace or `_` separates this word from the previous one (and there is
     /// a previous one): the condition for two syllables to be joined into one word.
     pub spaced_from_previous: bool,
+    /// Whether a single hyphen, and nothing else, separates this word from the previous one
+    /// (`COVID-19`, `e-mail`, `Wi-Fi`): such words are joined whatever they are, so that
+    /// `covid19` and `email` meet them.
+    pub hyphened_from_previous: bool,
+}
+
+/// Hyphen-minus, hyphen and non-breaking hyphen: the characters that tie `COVID-19`.
+fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{2011}')
 }
 
 /// Characters that split a UAX #29 word into parts. U+0387 (Greek ano teleia) is there
@@ -48,7 +57,11 @@ pub fn for_each_word<'a>(text: &'a str, mut emit: impl FnMut(Word<'a>)) {
     let mut gap = Gap::Start;
     for_each_segment(text, |offset, segment| {
         if !segment.chars().any(char::is_alphanumeric) {
-            gap = gap.then(segment.chars().all(|c| c.is_whitespace() || c == '_'));
+            let mut chars = segment.chars();
+            gap = match (chars.next(), chars.next()) {
+                (Some(c), None) if is_hyphen(c) => gap.then_hyphen(),
+                _ => gap.then(segment.chars().all(|c| c.is_whitespace() || c == '_')),
+            };
             return;
         }
         split_segment(segment, offset, &mut gap, &mut emit);
@@ -247,6 +260,8 @@ enum Gap {
     Adjacent,
     /// Only whitespace or `_` since the last word.
     Spaces,
+    /// Only one hyphen since the last word, which touches it.
+    Hyphen,
     /// Something else (punctuation, symbols) since the last word.
     Broken,
 }
@@ -255,8 +270,17 @@ impl Gap {
     fn then(self, spaces_only: bool) -> Gap {
         match (self, spaces_only) {
             (Gap::Start, _) => Gap::Start,
-            (Gap::Broken, _) | (_, false) => Gap::Broken,
+            (Gap::Broken | Gap::Hyphen, _) | (_, false) => Gap::Broken,
             _ => Gap::Spaces,
+        }
+    }
+
+    /// After a lone hyphen: `COVID-19`'s ties its words only when it touches both.
+    fn then_hyphen(self) -> Gap {
+        match self {
+            Gap::Start => Gap::Start,
+            Gap::Adjacent => Gap::Hyphen,
+            _ => Gap::Broken,
         }
     }
 }
@@ -303,6 +327,7 @@ fn emit_word<'a>(part: &'a str, start: usize, gap: &mut Gap, emit: &mut impl FnM
         start,
         end: start + part.len(),
         spaced_from_previous: *gap == Gap::Spaces,
+        hyphened_from_previous: *gap == Gap::Hyphen,
     });
     // A dropped possessive is punctuation for joining: `Nam’s defence` is no word pair.
     *gap = if part.len() == whole {
@@ -424,6 +449,24 @@ mod tests {
         assert!(!ws[1].spaced_from_previous);
         assert!(!ws[2].spaced_from_previous);
         assert!(ws[3].spaced_from_previous);
+    }
+
+    #[test]
+    fn a_lone_hyphen_ties_the_words_it_touches() {
+        let tied = |text: &str| -> Vec<bool> {
+            words(text)
+                .iter()
+                .map(|w| w.hyphened_from_previous)
+                .collect()
+        };
+        assert_eq!(tied("COVID-19"), [false, true]);
+        assert_eq!(
+            tied("SARS-CoV-2 e\u{2011}mail"),
+            [false, true, true, false, true]
+        );
+        // Spaces, a second hyphen or other punctuation next to it untie them.
+        assert_eq!(tied("a -b c- d e--f g-.h -i"), [false; 9]);
+        assert!(words("Wi-Fi").iter().all(|w| !w.spaced_from_previous));
     }
 
     #[test]

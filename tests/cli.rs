@@ -629,6 +629,46 @@ fn errors_are_one_line_and_exit_2() {
     );
 }
 
+/// Bad arguments are errors like the others: one `tim: ` line, exit 2. clap's own report took
+/// five lines (the message, a blank line, a usage block, a hint); its message, tips and usage
+/// are kept on the one line. Help and version still print as usual, on stdout.
+#[test]
+fn bad_arguments_are_one_line_and_exit_2() {
+    let env = TestEnv::new();
+    for (args, expected) in [
+        (&["search"][..], "<QUERY>"),
+        (&["search", "-n", "abc", "x"], "'abc'"),
+        (&["search", "-n", "-1", "x"], "'-1'"),
+        (&["bogus"], "'bogus'"),
+        (
+            &["search", "--color", "sometimes", "x"],
+            "auto, always, never",
+        ),
+        (&["index", "--jsonl", "a.jsonl", "corpus"], "--jsonl"),
+        (&["search", "x", "--follow-outside"], "--follow-outside"),
+        (&["search", "--queries"], "--queries"),
+        (&["completions", "nosh"], "'nosh'"),
+        (
+            &["search", "--limit", "\u{1b}]0;title\u{7}", "x"],
+            "--limit",
+        ),
+    ] {
+        let run = env.run(args);
+        let line = run.error_line();
+        assert!(line.contains(expected), "{args:?}: {line}");
+        assert!(
+            !line.contains('\u{1b}') && !line.contains('\u{7}'),
+            "{line:?}"
+        );
+    }
+    let run = env.run(["--version"]);
+    run.ok();
+    assert!(run.stdout.starts_with("tim "), "{}", run.stdout);
+    let run = env.run(["search", "--help"]);
+    run.ok();
+    assert!(run.stdout.contains("Usage: tim search"), "{}", run.stdout);
+}
+
 // ---------------------------------------------------------------------------------------------
 // tim search: which index
 // ---------------------------------------------------------------------------------------------

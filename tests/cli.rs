@@ -213,6 +213,47 @@ fn a_file_name_that_is_not_utf8_is_indexed_and_found() {
     assert!(run.stdout.contains("caf\\xE9.txt:1:"), "{}", run.stdout);
 }
 
+/// `-l --json` names a source as fully as a hit does: `path_bytes_base64` for a file name that
+/// is not UTF-8 (its `path` alone is lossy and cannot be opened), `id` for a JSON Lines record.
+#[cfg(unix)]
+#[test]
+fn files_with_matches_in_json_keep_the_raw_name_and_the_id() {
+    use base64::Engine;
+    use std::os::unix::ffi::OsStrExt;
+
+    let env = TestEnv::new();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.txt");
+    env.write(
+        std::path::Path::new("corpus").join(name),
+        "Tapirs drink coffee here.\n",
+    );
+    index(&env, &["corpus"]);
+    let run = env.run(["search", "-l", "--json", "tapirs", "corpus"]);
+    run.ok();
+    let files = run.json();
+    assert_eq!(files.len(), 1, "{}", run.stdout);
+    assert_eq!(str_of(&files[0], "path"), "caf\\xE9.txt");
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(str_of(&files[0], "path_bytes_base64"))
+        .expect("base64");
+    assert_eq!(raw, b"caf\xe9.txt");
+
+    env.write("records.jsonl", r#"{"_id": "r1", "text": "Tapirs again."}"#);
+    index(&env, &["--jsonl", "records.jsonl"]);
+    let run = env.run([
+        "search",
+        "-l",
+        "--json",
+        "tapirs",
+        "--index",
+        "records.jsonl.tim",
+    ]);
+    run.ok();
+    let files = run.json();
+    assert_eq!(files.len(), 1, "{}", run.stdout);
+    assert_eq!(str_of(&files[0], "id"), "r1");
+}
+
 #[test]
 fn gitignore_is_honoured_unless_no_ignore() {
     let env = TestEnv::new();

@@ -1098,6 +1098,31 @@ fn a_jsonl_corpus_is_indexed_by_record() {
         .code(1);
 }
 
+/// A record's id is a name, not a path: ids such as `../x` or `/abs` (BEIR ids are free text)
+/// are indexed and found like any other. Every search of such an index used to fail with "it
+/// stores a path outside its corpus; rebuild it", which no rebuild could cure.
+#[test]
+fn jsonl_ids_that_look_like_paths_are_still_ids() {
+    let env = TestEnv::new();
+    let ids = ["../../etc/passwd", "/abs/id", "C:/x", "a/../../b"];
+    let records: Vec<String> = ids
+        .iter()
+        .map(|id| serde_json::json!({"_id": id, "text": "Wombats dig burrows."}).to_string())
+        .collect();
+    env.write("records.jsonl", records.join("\n") + "\n");
+    let summary = index(&env, &["--jsonl", "records.jsonl"]);
+    assert_eq!(summary.counts(), (4, 0, 0, 0), "{}", summary.line);
+    let hits = search_json(&env, &["wombats", "--index", "records.jsonl.tim"]);
+    let mut found: Vec<&str> = hits.iter().map(|h| str_of(h, "id")).collect();
+    found.sort_unstable();
+    let mut expected = ids.to_vec();
+    expected.sort_unstable();
+    assert_eq!(found, expected);
+    let run = env.run(["search", "wombats", "--index", "records.jsonl.tim"]);
+    run.ok();
+    assert!(run.stdout.contains("../../etc/passwd:1:"), "{}", run.stdout);
+}
+
 #[test]
 fn jsonl_keys_can_be_renamed() {
     let env = TestEnv::new();

@@ -1123,6 +1123,21 @@ fn jsonl_ids_that_look_like_paths_are_still_ids() {
     assert!(run.stdout.contains("../../etc/passwd:1:"), "{}", run.stdout);
 }
 
+/// A JSON Lines file that does not exist, or is a directory, is an error that leaves nothing
+/// behind: the empty index `FILE.tim/` was created before the file was opened.
+#[test]
+fn a_jsonl_file_that_cannot_be_read_leaves_no_index() {
+    let env = TestEnv::new();
+    env.mkdir("folder");
+    for name in ["missing.jsonl", "folder"] {
+        let run = env.run(["index", "--jsonl", name]);
+        let line = run.error_line();
+        assert!(line.contains(name), "{line}");
+        let litter = env.path(format!("{name}.tim"));
+        assert!(!litter.exists(), "{} was left behind", litter.display());
+    }
+}
+
 #[test]
 fn jsonl_keys_can_be_renamed() {
     let env = TestEnv::new();

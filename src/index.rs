@@ -11,8 +11,11 @@
 
 use std::path::{Path, PathBuf};
 
-use tantivy::directory::error::LockError;
-use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
+use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
+use tantivy::directory::{
+    Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, WatchCallback, WatchHandle,
+    WritePtr, INDEX_WRITER_LOCK,
+};
 use tantivy::schema::Value;
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{IndexSettings, TantivyDocument};
@@ -84,7 +87,15 @@ impl Index {
             .map_err(|e| unusable(format!("cannot read its schema {SCHEMA_FILE}: {e}")))?;
         let config = SchemaConfig::parse(&schema_text, &schema_path.display().to_string())
             .map_err(|e| unusable(e.to_string()))?;
-        let tantivy = tantivy::Index::open_in_dir(dir).map_err(|e| Index::damaged_error(dir, e))?;
+        let tantivy = MmapDirectory::open(dir)
+            .map_err(tantivy::TantivyError::from)
+            .and_then(|directory| {
+                tantivy::Index::open(ReadableDirectory {
+                    inner: directory,
+                    root: dir.to_path_buf(),
+                })
+            })
+            .map_err(|e| Index::damaged_error(dir, e))?;
         let fields = IndexFields::from_schema(&tantivy.schema()).map_err(unusable)?;
         // Open every segment once (tantivy checks each file's footer), so that a truncated or
         // missing file is reported here, as damage, rather than later as a failed search.
@@ -123,9 +134,7 @@ impl Index {
     /// (missing or truncated files, corrupt data) is taken as damage.
     pub fn damaged_error(dir: &Path, err: tantivy::TantivyError) -> Error {
         match err {
-            tantivy::TantivyError::LockFailure(..) => Error::IndexLocked {
-                path: dir.to_path_buf(),
-            },
+            tantivy::TantivyError::LockFailure(err, _) => lock_error(dir, err),
             err => Error::IndexUnusable {
                 path: dir.to_path_buf(),
                 message: format!("it is damaged ({err}); rebuild it with `tim index --rebuild`"),
@@ -182,12 +191,7 @@ impl Index {
         let _lock = wait_for_writer_lock(|| {
             directory
                 .acquire_lock(&INDEX_WRITER_LOCK)
-                .map_err(|e| match e {
-                    LockError::LockBusy => Error::IndexLocked {
-                        path: dir.to_path_buf(),
-                    },
-                    LockError::IoError(io) => Error::io(dir, std::io::Error::new(io.kind(), io)),
-                })
+                .map_err(|e| lock_error(dir, e))
         })?;
         let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
         for entry in entries {
@@ -297,9 +301,7 @@ impl Index {
             tantivy
                 .writer_with_num_threads(threads, memory)
                 .map_err(|e| match e {
-                    tantivy::TantivyError::LockFailure(..) => Error::IndexLocked {
-                        path: self.dir.clone(),
-                    },
+                    tantivy::TantivyError::LockFailure(err, _) => lock_error(&self.dir, err),
                     other => Error::from(other),
                 })
         })
@@ -336,6 +338,105 @@ impl Index {
             last_commit_unix,
             schema: self.config.clone(),
         })
+    }
+}
+
+/// The error for a lock of the index at `dir` that could not be taken: held by another
+/// process ([`Error::IndexLocked`]), or its file could not be opened (a directory this user
+/// may not write), which is an I/O error, not another writer.
+fn lock_error(dir: &Path, err: LockError) -> Error {
+    match err {
+        LockError::LockBusy => Error::IndexLocked {
+            path: dir.to_path_buf(),
+        },
+        LockError::IoError(io) => Error::io(dir, std::io::Error::new(io.kind(), io.to_string())),
+    }
+}
+
+/// tantivy's [`MmapDirectory`], searchable without write access to the index directory.
+///
+/// Each time a reader opens the segments, tantivy takes the lock `.tantivy-meta.lock` (so
+/// that a writer's garbage collection does not delete them meanwhile) on the file opened for
+/// writing, created if missing. A user who may read the index but not write its directory (an
+/// index shared read-only, a read-only mount) could not search at all. When that file cannot
+/// be opened for writing, this directory takes the lock shared on the file opened for reading,
+/// which a writer's garbage collection still waits for; when the file does not exist either,
+/// without a lock: no writer has collected garbage there yet, and one starting during the open
+/// makes at worst that search fail as a damaged index would, never the index damaged.
+#[derive(Debug, Clone)]
+struct ReadableDirectory {
+    inner: MmapDirectory,
+    root: PathBuf,
+}
+
+impl ReadableDirectory {
+    fn read_only_lock(&self, lock: &Lock) -> Option<DirectoryLock> {
+        let path = self.root.join(&lock.filepath);
+        match std::fs::File::open(&path) {
+            Ok(file) => {
+                file.lock_shared().ok()?;
+                Some(DirectoryLock::from(Box::new(file)))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Some(DirectoryLock::from(Box::new(())))
+            }
+            Err(_) => None,
+        }
+    }
+}
+
+impl Directory for ReadableDirectory {
+    fn get_file_handle(
+        &self,
+        path: &Path,
+    ) -> Result<std::sync::Arc<dyn FileHandle>, OpenReadError> {
+        self.inner.get_file_handle(path)
+    }
+
+    fn delete(&self, path: &Path) -> Result<(), DeleteError> {
+        self.inner.delete(path)
+    }
+
+    fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
+        self.inner.exists(path)
+    }
+
+    fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
+        self.inner.open_write(path)
+    }
+
+    fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
+        self.inner.atomic_read(path)
+    }
+
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> std::io::Result<()> {
+        self.inner.atomic_write(path, data)
+    }
+
+    fn sync_directory(&self) -> std::io::Result<()> {
+        self.inner.sync_directory()
+    }
+
+    fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
+        match self.inner.acquire_lock(lock) {
+            // Only the readers' lock (the blocking one) falls back; the writer's lock stays an
+            // error, since a writer could not write the index anyway.
+            Err(LockError::IoError(io))
+                if lock.is_blocking
+                    && matches!(
+                        io.kind(),
+                        std::io::ErrorKind::PermissionDenied
+                            | std::io::ErrorKind::ReadOnlyFilesystem
+                    ) =>
+            {
+                self.read_only_lock(lock).ok_or(LockError::IoError(io))
+            }
+            other => other,
+        }
+    }
+
+    fn watch(&self, watch_callback: WatchCallback) -> tantivy::Result<WatchHandle> {
+        self.inner.watch(watch_callback)
     }
 }
 

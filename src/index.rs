@@ -78,6 +78,9 @@ impl Index {
                 path: dir.to_path_buf(),
             });
         }
+        if !looks_like_index(dir) {
+            return Err(not_an_index(dir));
+        }
         let unusable = |message: String| Error::IndexUnusable {
             path: dir.to_path_buf(),
             message: format!("{message}; rebuild it with `tim index --rebuild`"),
@@ -182,9 +185,15 @@ impl Index {
     /// be opened). Only files that belong to an index are removed, and only while this process
     /// holds the index's writer lock: a writer still running on it gets
     /// [`Error::IndexLocked`] instead of having its files deleted under it.
+    ///
+    /// A directory that holds a `meta.json` but nothing else of an index (another program's
+    /// file) is refused: nothing in it is deleted.
     pub fn destroy(dir: &Path) -> Result<()> {
         if !dir.exists() {
             return Ok(());
+        }
+        if dir.join("meta.json").exists() && !looks_like_index(dir) {
+            return Err(not_an_index(dir));
         }
         let directory =
             MmapDirectory::open(dir).map_err(|e| Error::io(dir, std::io::Error::other(e)))?;
@@ -199,19 +208,15 @@ impl Index {
             let path = entry.path();
             let name = entry.file_name();
             let name = name.to_string_lossy();
+            // Only names an index gives its files: `--index` may point at a directory that
+            // holds the user's own `notes.tmp` or `book.idx`, which a rebuild must not touch.
             let ours = name == SCHEMA_FILE
                 || name == "meta.json"
                 || name == ".managed.json"
                 // The lock files stay: one of them is held right now.
                 || (name.starts_with(".tantivy") && !name.ends_with(".lock"))
-                || name.ends_with(".idx")
-                || name.ends_with(".pos")
-                || name.ends_with(".term")
-                || name.ends_with(".store")
-                || name.ends_with(".fast")
-                || name.ends_with(".fieldnorm")
-                || name.ends_with(".del")
-                || name.ends_with(".tmp");
+                || is_segment_file(&name)
+                || is_temporary_file(&name);
             if ours && path.is_file() {
                 std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
             }
@@ -339,6 +344,55 @@ impl Index {
             schema: self.config.clone(),
         })
     }
+}
+
+/// Whether `dir` holds a timkiem index (perhaps a damaged one) rather than only a file named
+/// `meta.json` that some other program wrote: its schema, tantivy's list of managed files, or
+/// a segment file.
+fn looks_like_index(dir: &Path) -> bool {
+    if dir.join(SCHEMA_FILE).exists() || dir.join(".managed.json").exists() {
+        return true;
+    }
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .filter_map(|e| e.ok())
+            .any(|e| is_segment_file(&e.file_name().to_string_lossy()))
+    })
+}
+
+/// The error for a directory with a `meta.json` that is not an index's: a rebuild would
+/// delete another program's file, so the message does not suggest one.
+fn not_an_index(dir: &Path) -> Error {
+    Error::IndexUnusable {
+        path: dir.to_path_buf(),
+        message: "its meta.json does not belong to a timkiem index; choose another index directory"
+            .into(),
+    }
+}
+
+/// Whether `name` is a tantivy segment file: 32 lowercase hex digits (the segment id), then
+/// `.idx`, `.pos`, `.term`, `.store`, `.store.temp`, `.fast`, `.fieldnorm` or `.N.del`.
+fn is_segment_file(name: &str) -> bool {
+    let Some((id, component)) = name.split_at_checked(32) else {
+        return false;
+    };
+    let Some(component) = component.strip_prefix('.') else {
+        return false;
+    };
+    let known = matches!(
+        component,
+        "idx" | "pos" | "term" | "store" | "store.temp" | "fast" | "fieldnorm"
+    ) || component
+        .strip_suffix(".del")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    known && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// Whether `name` is a temporary file left by an atomic write that was killed (ours and
+/// tantivy's use `tempfile`'s names: `.tmp` and six letters or digits).
+fn is_temporary_file(name: &str) -> bool {
+    name.strip_prefix(".tmp")
+        .is_some_and(|rest| rest.len() == 6 && rest.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// The error for a lock of the index at `dir` that could not be taken: held by another
@@ -518,6 +572,45 @@ fn wait_for_writer_lock<T>(mut take_lock: impl FnMut() -> Result<T>) -> Result<T
                 wait *= 2;
             }
             other => return other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_names_an_index_gives_its_files_are_its_own() {
+        let id = "224dd7af8b394064a4db443ade154b30";
+        for ext in [
+            "idx",
+            "pos",
+            "term",
+            "store",
+            "store.temp",
+            "fast",
+            "fieldnorm",
+            "12.del",
+        ] {
+            assert!(is_segment_file(&format!("{id}.{ext}")), "{ext}");
+        }
+        for name in [
+            "book.idx",
+            "notes.tmp",
+            "224dd7af8b394064a4db443ade154b3.idx",
+            "224DD7AF8B394064A4DB443ADE154B30.idx",
+            "224dd7af8b394064a4db443ade154b30.txt",
+            "224dd7af8b394064a4db443ade154b30.del",
+            "224dd7af8b394064a4db443ade154b30.x.del",
+            "224dd7af8b394064a4db443ade154b30idx",
+            "ẞẞẞẞẞẞẞẞẞẞẞẞẞẞẞẞ.idx",
+        ] {
+            assert!(!is_segment_file(name), "{name}");
+        }
+        assert!(is_temporary_file(".tmpA1b2C3"));
+        for name in ["notes.tmp", ".tmp", ".tmpfolder-of-mine", ".tmpA1b2C!"] {
+            assert!(!is_temporary_file(name), "{name}");
         }
     }
 }

@@ -503,6 +503,87 @@ fn a_read_only_index_is_searched_as_it_stands() {
     writable_again(&index);
 }
 
+/// `--index` may name a directory that holds files of the user's own. An index built there
+/// sits beside them, and `--rebuild` deletes only what an index names its files: it deleted
+/// every `*.tmp`, `*.idx`, `*.store`... and any `meta.json`, and a `meta.json` of another
+/// program even made `tim` advise that rebuild. Such a directory is now refused, and named as
+/// not an index.
+#[test]
+fn rebuild_deletes_only_the_files_of_an_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("corpus");
+    fs::create_dir(&root).unwrap();
+    fs::write(root.join("a.txt"), "Hoàng Xuân Chiến\n").unwrap();
+    let mine = [
+        "notes.tmp",
+        "book.idx",
+        "music.pos",
+        "data.store",
+        "old.del",
+        "keep.txt",
+    ];
+    let user_dir = |name: &str, meta: bool| {
+        let path = dir.path().join(name);
+        fs::create_dir(&path).unwrap();
+        for file in mine {
+            fs::write(path.join(file), file).unwrap();
+        }
+        if meta {
+            fs::write(path.join("meta.json"), r#"{"mine": true}"#).unwrap();
+        }
+        path
+    };
+    let kept = |path: &Path, meta: bool| {
+        for file in mine {
+            assert_eq!(fs::read_to_string(path.join(file)).unwrap(), file, "{file}");
+        }
+        if meta {
+            let text = fs::read_to_string(path.join("meta.json")).unwrap();
+            assert_eq!(text, r#"{"mine": true}"#);
+        }
+    };
+
+    // Beside the user's files: built, then (its schema lost) rebuilt through `Index::destroy`,
+    // and searched; theirs are untouched.
+    let shared = user_dir("shared", false);
+    for extra in [None, Some("--rebuild")] {
+        if extra.is_some() {
+            fs::remove_file(shared.join("timkiem.toml")).unwrap();
+        }
+        let out = run(tim()
+            .arg("index")
+            .arg(&root)
+            .arg("--index")
+            .arg(&shared)
+            .arg("--quiet")
+            .args(extra));
+        assert_eq!(code(&out), 0, "{extra:?}: {}", stderr(&out));
+        kept(&shared, false);
+    }
+    let out = run(tim().args(["search", "Hoang", "--index"]).arg(&shared));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+
+    // Another program's meta.json: not an index, not to be rebuilt over.
+    let foreign = user_dir("foreign", true);
+    for extra in [None, Some("--rebuild")] {
+        let out = run(tim()
+            .arg("index")
+            .arg(&root)
+            .arg("--index")
+            .arg(&foreign)
+            .args(extra));
+        assert_eq!(code(&out), 2, "{extra:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("does not belong to a timkiem index"), "{err}");
+        assert!(!err.contains("--rebuild"), "{err}");
+        kept(&foreign, true);
+    }
+    let out = run(tim().args(["search", "Hoang", "--index"]).arg(&foreign));
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(!stderr(&out).contains("--rebuild"), "{}", stderr(&out));
+}
+
 /// A sparse file of `len` bytes, with `head` written at its start.
 fn sparse_file(path: &Path, head: &[u8], len: u64) {
     fs::write(path, head).unwrap();

@@ -11,8 +11,11 @@
 
 use std::path::{Path, PathBuf};
 
-use tantivy::directory::error::LockError;
-use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
+use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
+use tantivy::directory::{
+    Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, WatchCallback, WatchHandle,
+    WritePtr, INDEX_WRITER_LOCK,
+};
 use tantivy::schema::Value;
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{IndexSettings, TantivyDocument};
@@ -75,6 +78,9 @@ impl Index {
                 path: dir.to_path_buf(),
             });
         }
+        if !looks_like_index(dir) {
+            return Err(not_an_index(dir));
+        }
         let unusable = |message: String| Error::IndexUnusable {
             path: dir.to_path_buf(),
             message: format!("{message}; rebuild it with `tim index --rebuild`"),
@@ -84,7 +90,15 @@ impl Index {
             .map_err(|e| unusable(format!("cannot read its schema {SCHEMA_FILE}: {e}")))?;
         let config = SchemaConfig::parse(&schema_text, &schema_path.display().to_string())
             .map_err(|e| unusable(e.to_string()))?;
-        let tantivy = tantivy::Index::open_in_dir(dir).map_err(|e| Index::damaged_error(dir, e))?;
+        let tantivy = MmapDirectory::open(dir)
+            .map_err(tantivy::TantivyError::from)
+            .and_then(|directory| {
+                tantivy::Index::open(ReadableDirectory {
+                    inner: directory,
+                    root: dir.to_path_buf(),
+                })
+            })
+            .map_err(|e| Index::damaged_error(dir, e))?;
         let fields = IndexFields::from_schema(&tantivy.schema()).map_err(unusable)?;
         // Open every segment once (tantivy checks each file's footer), so that a truncated or
         // missing file is reported here, as damage, rather than later as a failed search.
@@ -123,9 +137,7 @@ impl Index {
     /// (missing or truncated files, corrupt data) is taken as damage.
     pub fn damaged_error(dir: &Path, err: tantivy::TantivyError) -> Error {
         match err {
-            tantivy::TantivyError::LockFailure(..) => Error::IndexLocked {
-                path: dir.to_path_buf(),
-            },
+            tantivy::TantivyError::LockFailure(err, _) => lock_error(dir, err),
             err => Error::IndexUnusable {
                 path: dir.to_path_buf(),
                 message: format!("it is damaged ({err}); rebuild it with `tim index --rebuild`"),
@@ -173,21 +185,22 @@ impl Index {
     /// be opened). Only files that belong to an index are removed, and only while this process
     /// holds the index's writer lock: a writer still running on it gets
     /// [`Error::IndexLocked`] instead of having its files deleted under it.
+    ///
+    /// A directory that holds a `meta.json` but nothing else of an index (another program's
+    /// file) is refused: nothing in it is deleted.
     pub fn destroy(dir: &Path) -> Result<()> {
         if !dir.exists() {
             return Ok(());
+        }
+        if dir.join("meta.json").exists() && !looks_like_index(dir) {
+            return Err(not_an_index(dir));
         }
         let directory =
             MmapDirectory::open(dir).map_err(|e| Error::io(dir, std::io::Error::other(e)))?;
         let _lock = wait_for_writer_lock(|| {
             directory
                 .acquire_lock(&INDEX_WRITER_LOCK)
-                .map_err(|e| match e {
-                    LockError::LockBusy => Error::IndexLocked {
-                        path: dir.to_path_buf(),
-                    },
-                    LockError::IoError(io) => Error::io(dir, std::io::Error::new(io.kind(), io)),
-                })
+                .map_err(|e| lock_error(dir, e))
         })?;
         let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
         for entry in entries {
@@ -195,19 +208,15 @@ impl Index {
             let path = entry.path();
             let name = entry.file_name();
             let name = name.to_string_lossy();
+            // Only names an index gives its files: `--index` may point at a directory that
+            // holds the user's own `notes.tmp` or `book.idx`, which a rebuild must not touch.
             let ours = name == SCHEMA_FILE
                 || name == "meta.json"
                 || name == ".managed.json"
                 // The lock files stay: one of them is held right now.
                 || (name.starts_with(".tantivy") && !name.ends_with(".lock"))
-                || name.ends_with(".idx")
-                || name.ends_with(".pos")
-                || name.ends_with(".term")
-                || name.ends_with(".store")
-                || name.ends_with(".fast")
-                || name.ends_with(".fieldnorm")
-                || name.ends_with(".del")
-                || name.ends_with(".tmp");
+                || is_segment_file(&name)
+                || is_temporary_file(&name);
             if ours && path.is_file() {
                 std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
             }
@@ -297,9 +306,7 @@ impl Index {
             tantivy
                 .writer_with_num_threads(threads, memory)
                 .map_err(|e| match e {
-                    tantivy::TantivyError::LockFailure(..) => Error::IndexLocked {
-                        path: self.dir.clone(),
-                    },
+                    tantivy::TantivyError::LockFailure(err, _) => lock_error(&self.dir, err),
                     other => Error::from(other),
                 })
         })
@@ -336,6 +343,154 @@ impl Index {
             last_commit_unix,
             schema: self.config.clone(),
         })
+    }
+}
+
+/// Whether `dir` holds a timkiem index (perhaps a damaged one) rather than only a file named
+/// `meta.json` that some other program wrote: its schema, tantivy's list of managed files, or
+/// a segment file.
+fn looks_like_index(dir: &Path) -> bool {
+    if dir.join(SCHEMA_FILE).exists() || dir.join(".managed.json").exists() {
+        return true;
+    }
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .filter_map(|e| e.ok())
+            .any(|e| is_segment_file(&e.file_name().to_string_lossy()))
+    })
+}
+
+/// The error for a directory with a `meta.json` that is not an index's: a rebuild would
+/// delete another program's file, so the message does not suggest one.
+fn not_an_index(dir: &Path) -> Error {
+    Error::IndexUnusable {
+        path: dir.to_path_buf(),
+        message: "its meta.json does not belong to a timkiem index; choose another index directory"
+            .into(),
+    }
+}
+
+/// Whether `name` is a tantivy segment file: 32 lowercase hex digits (the segment id), then
+/// `.idx`, `.pos`, `.term`, `.store`, `.store.temp`, `.fast`, `.fieldnorm` or `.N.del`.
+fn is_segment_file(name: &str) -> bool {
+    let Some((id, component)) = name.split_at_checked(32) else {
+        return false;
+    };
+    let Some(component) = component.strip_prefix('.') else {
+        return false;
+    };
+    let known = matches!(
+        component,
+        "idx" | "pos" | "term" | "store" | "store.temp" | "fast" | "fieldnorm"
+    ) || component
+        .strip_suffix(".del")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    known && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// Whether `name` is a temporary file left by an atomic write that was killed (ours and
+/// tantivy's use `tempfile`'s names: `.tmp` and six letters or digits).
+fn is_temporary_file(name: &str) -> bool {
+    name.strip_prefix(".tmp")
+        .is_some_and(|rest| rest.len() == 6 && rest.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// The error for a lock of the index at `dir` that could not be taken: held by another
+/// process ([`Error::IndexLocked`]), or its file could not be opened (a directory this user
+/// may not write), which is an I/O error, not another writer.
+fn lock_error(dir: &Path, err: LockError) -> Error {
+    match err {
+        LockError::LockBusy => Error::IndexLocked {
+            path: dir.to_path_buf(),
+        },
+        LockError::IoError(io) => Error::io(dir, std::io::Error::new(io.kind(), io.to_string())),
+    }
+}
+
+/// tantivy's [`MmapDirectory`], searchable without write access to the index directory.
+///
+/// Each time a reader opens the segments, tantivy takes the lock `.tantivy-meta.lock` (so
+/// that a writer's garbage collection does not delete them meanwhile) on the file opened for
+/// writing, created if missing. A user who may read the index but not write its directory (an
+/// index shared read-only, a read-only mount) could not search at all. When that file cannot
+/// be opened for writing, this directory takes the lock shared on the file opened for reading,
+/// which a writer's garbage collection still waits for; when the file does not exist either,
+/// without a lock: no writer has collected garbage there yet, and one starting during the open
+/// makes at worst that search fail as a damaged index would, never the index damaged.
+#[derive(Debug, Clone)]
+struct ReadableDirectory {
+    inner: MmapDirectory,
+    root: PathBuf,
+}
+
+impl ReadableDirectory {
+    fn read_only_lock(&self, lock: &Lock) -> Option<DirectoryLock> {
+        let path = self.root.join(&lock.filepath);
+        match std::fs::File::open(&path) {
+            Ok(file) => {
+                file.lock_shared().ok()?;
+                Some(DirectoryLock::from(Box::new(file)))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Some(DirectoryLock::from(Box::new(())))
+            }
+            Err(_) => None,
+        }
+    }
+}
+
+impl Directory for ReadableDirectory {
+    fn get_file_handle(
+        &self,
+        path: &Path,
+    ) -> Result<std::sync::Arc<dyn FileHandle>, OpenReadError> {
+        self.inner.get_file_handle(path)
+    }
+
+    fn delete(&self, path: &Path) -> Result<(), DeleteError> {
+        self.inner.delete(path)
+    }
+
+    fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
+        self.inner.exists(path)
+    }
+
+    fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
+        self.inner.open_write(path)
+    }
+
+    fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
+        self.inner.atomic_read(path)
+    }
+
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> std::io::Result<()> {
+        self.inner.atomic_write(path, data)
+    }
+
+    fn sync_directory(&self) -> std::io::Result<()> {
+        self.inner.sync_directory()
+    }
+
+    fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
+        match self.inner.acquire_lock(lock) {
+            // Only the readers' lock (the blocking one) falls back; the writer's lock stays an
+            // error, since a writer could not write the index anyway.
+            Err(LockError::IoError(io))
+                if lock.is_blocking
+                    && matches!(
+                        io.kind(),
+                        std::io::ErrorKind::PermissionDenied
+                            | std::io::ErrorKind::ReadOnlyFilesystem
+                    ) =>
+            {
+                self.read_only_lock(lock).ok_or(LockError::IoError(io))
+            }
+            other => other,
+        }
+    }
+
+    fn watch(&self, watch_callback: WatchCallback) -> tantivy::Result<WatchHandle> {
+        self.inner.watch(watch_callback)
     }
 }
 
@@ -417,6 +572,45 @@ fn wait_for_writer_lock<T>(mut take_lock: impl FnMut() -> Result<T>) -> Result<T
                 wait *= 2;
             }
             other => return other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_names_an_index_gives_its_files_are_its_own() {
+        let id = "224dd7af8b394064a4db443ade154b30";
+        for ext in [
+            "idx",
+            "pos",
+            "term",
+            "store",
+            "store.temp",
+            "fast",
+            "fieldnorm",
+            "12.del",
+        ] {
+            assert!(is_segment_file(&format!("{id}.{ext}")), "{ext}");
+        }
+        for name in [
+            "book.idx",
+            "notes.tmp",
+            "224dd7af8b394064a4db443ade154b3.idx",
+            "224DD7AF8B394064A4DB443ADE154B30.idx",
+            "224dd7af8b394064a4db443ade154b30.txt",
+            "224dd7af8b394064a4db443ade154b30.del",
+            "224dd7af8b394064a4db443ade154b30.x.del",
+            "224dd7af8b394064a4db443ade154b30idx",
+            "ẞẞẞẞẞẞẞẞẞẞẞẞẞẞẞẞ.idx",
+        ] {
+            assert!(!is_segment_file(name), "{name}");
+        }
+        assert!(is_temporary_file(".tmpA1b2C3"));
+        for name in ["notes.tmp", ".tmp", ".tmpfolder-of-mine", ".tmpA1b2C!"] {
+            assert!(!is_temporary_file(name), "{name}");
         }
     }
 }

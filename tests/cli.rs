@@ -213,6 +213,47 @@ fn a_file_name_that_is_not_utf8_is_indexed_and_found() {
     assert!(run.stdout.contains("caf\\xE9.txt:1:"), "{}", run.stdout);
 }
 
+/// `-l --json` names a source as fully as a hit does: `path_bytes_base64` for a file name that
+/// is not UTF-8 (its `path` alone is lossy and cannot be opened), `id` for a JSON Lines record.
+#[cfg(unix)]
+#[test]
+fn files_with_matches_in_json_keep_the_raw_name_and_the_id() {
+    use base64::Engine;
+    use std::os::unix::ffi::OsStrExt;
+
+    let env = TestEnv::new();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.txt");
+    env.write(
+        std::path::Path::new("corpus").join(name),
+        "Tapirs drink coffee here.\n",
+    );
+    index(&env, &["corpus"]);
+    let run = env.run(["search", "-l", "--json", "tapirs", "corpus"]);
+    run.ok();
+    let files = run.json();
+    assert_eq!(files.len(), 1, "{}", run.stdout);
+    assert_eq!(str_of(&files[0], "path"), "caf\\xE9.txt");
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(str_of(&files[0], "path_bytes_base64"))
+        .expect("base64");
+    assert_eq!(raw, b"caf\xe9.txt");
+
+    env.write("records.jsonl", r#"{"_id": "r1", "text": "Tapirs again."}"#);
+    index(&env, &["--jsonl", "records.jsonl"]);
+    let run = env.run([
+        "search",
+        "-l",
+        "--json",
+        "tapirs",
+        "--index",
+        "records.jsonl.tim",
+    ]);
+    run.ok();
+    let files = run.json();
+    assert_eq!(files.len(), 1, "{}", run.stdout);
+    assert_eq!(str_of(&files[0], "id"), "r1");
+}
+
 #[test]
 fn gitignore_is_honoured_unless_no_ignore() {
     let env = TestEnv::new();
@@ -627,6 +668,46 @@ fn errors_are_one_line_and_exit_2() {
     );
 }
 
+/// Bad arguments are errors like the others: one `tim: ` line, exit 2. clap's own report took
+/// five lines (the message, a blank line, a usage block, a hint); its message, tips and usage
+/// are kept on the one line. Help and version still print as usual, on stdout.
+#[test]
+fn bad_arguments_are_one_line_and_exit_2() {
+    let env = TestEnv::new();
+    for (args, expected) in [
+        (&["search"][..], "<QUERY>"),
+        (&["search", "-n", "abc", "x"], "'abc'"),
+        (&["search", "-n", "-1", "x"], "'-1'"),
+        (&["bogus"], "'bogus'"),
+        (
+            &["search", "--color", "sometimes", "x"],
+            "auto, always, never",
+        ),
+        (&["index", "--jsonl", "a.jsonl", "corpus"], "--jsonl"),
+        (&["search", "x", "--follow-outside"], "--follow-outside"),
+        (&["search", "--queries"], "--queries"),
+        (&["completions", "nosh"], "'nosh'"),
+        (
+            &["search", "--limit", "\u{1b}]0;title\u{7}", "x"],
+            "--limit",
+        ),
+    ] {
+        let run = env.run(args);
+        let line = run.error_line();
+        assert!(line.contains(expected), "{args:?}: {line}");
+        assert!(
+            !line.contains('\u{1b}') && !line.contains('\u{7}'),
+            "{line:?}"
+        );
+    }
+    let run = env.run(["--version"]);
+    run.ok();
+    assert!(run.stdout.starts_with("tim "), "{}", run.stdout);
+    let run = env.run(["search", "--help"]);
+    run.ok();
+    assert!(run.stdout.contains("Usage: tim search"), "{}", run.stdout);
+}
+
 // ---------------------------------------------------------------------------------------------
 // tim search: which index
 // ---------------------------------------------------------------------------------------------
@@ -1013,6 +1094,46 @@ fn a_jsonl_corpus_is_indexed_by_record() {
     assert_eq!(summary.counts(), (0, 2, 1, 0), "{}", summary.line);
     env.run(["search", "giraffes", "--index", "records.jsonl.tim"])
         .code(1);
+}
+
+/// A record's id is a name, not a path: ids such as `../x` or `/abs` (BEIR ids are free text)
+/// are indexed and found like any other. Every search of such an index used to fail with "it
+/// stores a path outside its corpus; rebuild it", which no rebuild could cure.
+#[test]
+fn jsonl_ids_that_look_like_paths_are_still_ids() {
+    let env = TestEnv::new();
+    let ids = ["../../etc/passwd", "/abs/id", "C:/x", "a/../../b"];
+    let records: Vec<String> = ids
+        .iter()
+        .map(|id| serde_json::json!({"_id": id, "text": "Wombats dig burrows."}).to_string())
+        .collect();
+    env.write("records.jsonl", records.join("\n") + "\n");
+    let summary = index(&env, &["--jsonl", "records.jsonl"]);
+    assert_eq!(summary.counts(), (4, 0, 0, 0), "{}", summary.line);
+    let hits = search_json(&env, &["wombats", "--index", "records.jsonl.tim"]);
+    let mut found: Vec<&str> = hits.iter().map(|h| str_of(h, "id")).collect();
+    found.sort_unstable();
+    let mut expected = ids.to_vec();
+    expected.sort_unstable();
+    assert_eq!(found, expected);
+    let run = env.run(["search", "wombats", "--index", "records.jsonl.tim"]);
+    run.ok();
+    assert!(run.stdout.contains("../../etc/passwd:1:"), "{}", run.stdout);
+}
+
+/// A JSON Lines file that does not exist, or is a directory, is an error that leaves nothing
+/// behind: the empty index `FILE.tim/` was created before the file was opened.
+#[test]
+fn a_jsonl_file_that_cannot_be_read_leaves_no_index() {
+    let env = TestEnv::new();
+    env.mkdir("folder");
+    for name in ["missing.jsonl", "folder"] {
+        let run = env.run(["index", "--jsonl", name]);
+        let line = run.error_line();
+        assert!(line.contains(name), "{line}");
+        let litter = env.path(format!("{name}.tim"));
+        assert!(!litter.exists(), "{} was left behind", litter.display());
+    }
 }
 
 #[test]

@@ -6,6 +6,8 @@ mod support;
 
 use std::fs;
 use std::path::{Path, PathBuf};
+#[cfg(unix)]
+use std::process::Command;
 
 use support::*;
 
@@ -392,6 +394,194 @@ fn index_metadata_is_readable_by_other_users() {
             assert_eq!(mode(&index.join(name)), 0o644, "{step}: {name}");
         }
     }
+}
+
+/// `tim` run by a user who may read the index under `dir` but not write it: as root (whom
+/// permissions never stop), `nobody` through `setpriv`, everything under `dir` made readable;
+/// otherwise this user, with the index directory and its files made read-only (undone by
+/// [`writable_again`]). `None` when no other user can be had (root without `setpriv`).
+#[cfg(unix)]
+fn tim_as_reader(dir: &Path, index: &Path) -> Option<Command> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let set_mode = |path: &Path, mode: u32| {
+        fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
+    };
+    if fs::metadata(dir).unwrap().uid() == 0 {
+        let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"]
+            .into_iter()
+            .find(|p| Path::new(p).is_file())?;
+        // tempfile makes its directory private; the files in it are 0644 already.
+        set_mode(dir, 0o755);
+        let mut cmd = Command::new(setpriv);
+        cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(tim_path());
+        for var in ["TIM_INDEX", "NO_COLOR", "TIM_FAULT", "TIM_CHECKPOINT_BYTES"] {
+            cmd.env_remove(var);
+        }
+        Some(cmd)
+    } else {
+        for entry in fs::read_dir(index).unwrap() {
+            set_mode(&entry.unwrap().path(), 0o444);
+        }
+        set_mode(index, 0o555);
+        Some(tim())
+    }
+}
+
+/// Undoes what [`tim_as_reader`] did to the index, so that the temporary directory can go.
+#[cfg(unix)]
+fn writable_again(index: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(index, fs::Permissions::from_mode(0o755)).unwrap();
+    for entry in fs::read_dir(index).unwrap() {
+        fs::set_permissions(entry.unwrap().path(), fs::Permissions::from_mode(0o644)).unwrap();
+    }
+}
+
+/// An index its user may read but not write (another user's, a read-only mount) is searched as
+/// it stands. tantivy locks a file opened for writing, created if missing, whenever a reader
+/// opens the segments: `tim search` failed there with "being written by another process".
+/// Now `search --index`, `info` and `analyze --index` work; `search QUERY CORPUS` says it
+/// cannot refresh and searches the last commit; `tim index` names the permission it lacks.
+#[cfg(unix)]
+#[test]
+fn a_read_only_index_is_searched_as_it_stands() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = small_index(dir.path());
+    let root = dir.path().join("corpus");
+    // A change the search cannot bring in, and a reader's lock file that does not exist yet.
+    fs::write(root.join("b.txt"), "Đà Nẵng\n").unwrap();
+    let _ = fs::remove_file(index.join(".tantivy-meta.lock"));
+    let Some(mut reader) = tim_as_reader(dir.path(), &index) else {
+        eprintln!("skipped: running as root without setpriv, no other user to read as");
+        return;
+    };
+    let as_reader = |args: &[&std::ffi::OsStr]| {
+        let mut cmd = tim_as_reader(dir.path(), &index).unwrap();
+        run(cmd.args(args))
+    };
+    let out = run(reader
+        .args(["search", "--json", "Hoang Xuan Chien", "--index"])
+        .arg(&index));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("\"path\":\"a.txt\""),
+        "{}",
+        stdout(&out)
+    );
+
+    let out = as_reader(&["search".as_ref(), "Hoang".as_ref(), root.as_os_str()]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("a.txt:1:"), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("cannot refresh the index")
+            && stderr(&out).contains("searching its last commit"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = as_reader(&["info".as_ref(), "--json".as_ref(), index.as_os_str()]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("\"files\":1"), "{}", stdout(&out));
+    let out = as_reader(&[
+        "analyze".as_ref(),
+        "--index".as_ref(),
+        index.as_os_str(),
+        "xin".as_ref(),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+
+    let out = as_reader(&["index".as_ref(), root.as_os_str()]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("tim: ") && err.contains("Permission denied"),
+        "{err}"
+    );
+    assert!(!err.contains("another process"), "{err}");
+    writable_again(&index);
+}
+
+/// `--index` may name a directory that holds files of the user's own. An index built there
+/// sits beside them, and `--rebuild` deletes only what an index names its files: it deleted
+/// every `*.tmp`, `*.idx`, `*.store`... and any `meta.json`, and a `meta.json` of another
+/// program even made `tim` advise that rebuild. Such a directory is now refused, and named as
+/// not an index.
+#[test]
+fn rebuild_deletes_only_the_files_of_an_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("corpus");
+    fs::create_dir(&root).unwrap();
+    fs::write(root.join("a.txt"), "Hoàng Xuân Chiến\n").unwrap();
+    let mine = [
+        "notes.tmp",
+        "book.idx",
+        "music.pos",
+        "data.store",
+        "old.del",
+        "keep.txt",
+    ];
+    let user_dir = |name: &str, meta: bool| {
+        let path = dir.path().join(name);
+        fs::create_dir(&path).unwrap();
+        for file in mine {
+            fs::write(path.join(file), file).unwrap();
+        }
+        if meta {
+            fs::write(path.join("meta.json"), r#"{"mine": true}"#).unwrap();
+        }
+        path
+    };
+    let kept = |path: &Path, meta: bool| {
+        for file in mine {
+            assert_eq!(fs::read_to_string(path.join(file)).unwrap(), file, "{file}");
+        }
+        if meta {
+            let text = fs::read_to_string(path.join("meta.json")).unwrap();
+            assert_eq!(text, r#"{"mine": true}"#);
+        }
+    };
+
+    // Beside the user's files: built, then (its schema lost) rebuilt through `Index::destroy`,
+    // and searched; theirs are untouched.
+    let shared = user_dir("shared", false);
+    for extra in [None, Some("--rebuild")] {
+        if extra.is_some() {
+            fs::remove_file(shared.join("timkiem.toml")).unwrap();
+        }
+        let out = run(tim()
+            .arg("index")
+            .arg(&root)
+            .arg("--index")
+            .arg(&shared)
+            .arg("--quiet")
+            .args(extra));
+        assert_eq!(code(&out), 0, "{extra:?}: {}", stderr(&out));
+        kept(&shared, false);
+    }
+    let out = run(tim().args(["search", "Hoang", "--index"]).arg(&shared));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+
+    // Another program's meta.json: not an index, not to be rebuilt over.
+    let foreign = user_dir("foreign", true);
+    for extra in [None, Some("--rebuild")] {
+        let out = run(tim()
+            .arg("index")
+            .arg(&root)
+            .arg("--index")
+            .arg(&foreign)
+            .args(extra));
+        assert_eq!(code(&out), 2, "{extra:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("does not belong to a timkiem index"), "{err}");
+        assert!(!err.contains("--rebuild"), "{err}");
+        kept(&foreign, true);
+    }
+    let out = run(tim().args(["search", "Hoang", "--index"]).arg(&foreign));
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(!stderr(&out).contains("--rebuild"), "{}", stderr(&out));
 }
 
 /// A sparse file of `len` bytes, with `head` written at its start.

@@ -969,6 +969,15 @@ pub fn index_jsonl(
     opts: &IndexOptions,
     progress: &mut dyn Progress,
 ) -> Result<Summary> {
+    // Opened before the index, so that a missing or unreadable file leaves no empty index
+    // behind (`FILE.tim/` beside a FILE that does not exist).
+    let file = std::fs::File::open(jsonl).map_err(|e| Error::io(jsonl, e))?;
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err(Error::io(
+            jsonl,
+            std::io::Error::new(std::io::ErrorKind::IsADirectory, "a directory, not a file"),
+        ));
+    }
     let (
         RunStart {
             started,
@@ -984,7 +993,6 @@ pub fn index_jsonl(
         upgraded_from,
         ..Summary::default()
     };
-    let file = std::fs::File::open(jsonl).map_err(|e| Error::io(jsonl, e))?;
     let total = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut reader: Box<dyn BufRead> = if jsonl.extension().is_some_and(|e| e == "gz") {
         Box::new(std::io::BufReader::new(flate2::read::MultiGzDecoder::new(

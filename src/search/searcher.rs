@@ -51,7 +51,8 @@ pub struct Hit {
     /// The raw bytes of a path that is not UTF-8.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path_bytes: Option<Vec<u8>>,
-    /// Whether the source is a JSON Lines record (then `path` is its id).
+    /// Whether the source is a JSON Lines record (then `path` is its id, any text, and not to
+    /// be taken as a path: only file paths are checked to stay inside the corpus).
     pub record: bool,
     /// Relevance score (higher is better).
     pub score: f32,
@@ -271,11 +272,16 @@ impl Searcher {
                 .get_first(fields.path_bytes)
                 .and_then(|v| tantivy::schema::Value::as_bytes(&v).map(<[u8]>::to_vec));
             let path = stored_str(&doc, fields.path).unwrap_or("").to_string();
-            check_stored_path(&path, self.index.dir())?;
+            let record = stored_u64(&doc, fields.record) == Some(1);
+            // A JSON Lines record's id is a name, never opened or joined to a directory: any
+            // text is fine (`../x` is a valid BEIR id).
+            if !record {
+                check_stored_path(&path, self.index.dir())?;
+            }
             hits.push(Hit {
                 path,
                 path_bytes,
-                record: stored_u64(&doc, fields.record) == Some(1),
+                record,
                 score,
                 line: stored_u64(&doc, fields.line).unwrap_or(1),
                 match_line: 0,

@@ -339,6 +339,22 @@ fn refresh(corpus: &Path, index_dir: &Path, quiet: bool) -> Result<(), CommandEr
             eprintln!("tim: index is being written by another process; searching its last commit");
             Ok(())
         }
+        // An index this user may read but not write (shared read-only, a read-only mount) is
+        // still searched, as it stands.
+        Err(Error::Io { path, source })
+            if index_dir.join("meta.json").is_file()
+                && matches!(
+                    source.kind(),
+                    io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem
+                ) =>
+        {
+            let message = format!(
+                "tim: cannot refresh the index ({}: {source}); searching its last commit",
+                path.display()
+            );
+            eprintln!("{}", render::escape_controls(&message));
+            Ok(())
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -27,7 +27,10 @@ pub enum Outcome {
 }
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    let args = match cli::Cli::try_parse() {
+        Ok(args) => args,
+        Err(err) => return usage_error(&err),
+    };
     match commands::run(args) {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::NoMatch) => ExitCode::from(1),
@@ -45,6 +48,36 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Bad arguments are an error like any other: one line on stderr, exit 2 (clap's own report
+/// spreads over several lines, with a blank one and a usage block). `--help`, `--version` and
+/// a bare `tim` still print their text as clap does.
+fn usage_error(err: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = err.print();
+        return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
+    }
+    // The report's blocks: "error: …", its tips, "Usage: …", "For more information…".
+    let rendered = err.render().to_string();
+    let parts: Vec<String> = rendered
+        .split("\n\n")
+        .map(one_line)
+        .filter(|part| !part.is_empty() && !part.starts_with("For more information"))
+        .map(|part| match part.strip_prefix("error: ") {
+            Some(message) => message.to_string(),
+            None => part.replacen("Usage: ", "usage: ", 1),
+        })
+        .collect();
+    // Arguments are echoed in the message and may hold control characters.
+    eprintln!("tim: {}", render::escape_controls(&parts.join("; ")));
+    ExitCode::from(2)
 }
 
 /// A closed pipe (`tim search x | head -1`) is the reader saying "enough", not an error.

@@ -121,7 +121,15 @@ impl<W: Write> HitPrinter<W> {
 
     fn print_file(&mut self, hit: &Hit, query_id: Option<&str>) -> io::Result<()> {
         if self.json {
+            // The same naming keys as a full hit: a lossy `path` alone could not be opened.
             let mut v = serde_json::json!({"path": hit.path});
+            if hit.record {
+                v["id"] = hit.path.clone().into();
+            }
+            if let Some(raw) = &hit.path_bytes {
+                v["path_bytes_base64"] =
+                    base64::engine::general_purpose::STANDARD.encode(raw).into();
+            }
             if let Some(id) = query_id {
                 v["query_id"] = id.into();
             }

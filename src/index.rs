@@ -88,6 +88,17 @@ impl Index {
         let schema_path = dir.join(SCHEMA_FILE);
         let schema_text = std::fs::read_to_string(&schema_path)
             .map_err(|e| unusable(format!("cannot read its schema {SCHEMA_FILE}: {e}")))?;
+        if let Some(format) = stored_format(&schema_text).filter(|&f| f > FORMAT_VERSION) {
+            // Rebuilding would throw away what a newer timkiem made: say which to use.
+            return Err(Error::IndexUnusable {
+                path: dir.to_path_buf(),
+                message: format!(
+                    "a newer timkiem made it (index format {format}; this one reads format \
+                     {FORMAT_VERSION}): search it with that version, or rebuild it with this one \
+                     (`tim index --rebuild`)"
+                ),
+            });
+        }
         let config = SchemaConfig::parse(&schema_text, &schema_path.display().to_string())
             .map_err(|e| unusable(e.to_string()))?;
         let tantivy = MmapDirectory::open(dir)
@@ -117,11 +128,11 @@ impl Index {
     /// one of a newer format or with settings of its own.
     pub fn outdated_format(dir: &Path, wanted: &SchemaConfig) -> Option<u32> {
         let text = std::fs::read_to_string(dir.join(SCHEMA_FILE)).ok()?;
-        let mut stored: toml::Table = toml::from_str(&text).ok()?;
-        let format = u32::try_from(stored.get("format")?.as_integer()?).ok()?;
+        let format = stored_format(&text)?;
         if format >= FORMAT_VERSION {
             return None;
         }
+        let mut stored: toml::Table = toml::from_str(&text).ok()?;
         stored.insert(
             "format".into(),
             toml::Value::from(i64::from(FORMAT_VERSION)),
@@ -344,6 +355,12 @@ impl Index {
             schema: self.config.clone(),
         })
     }
+}
+
+/// The `format` a stored schema declares, if it can be read at all.
+fn stored_format(schema_text: &str) -> Option<u32> {
+    let stored: toml::Table = toml::from_str(schema_text).ok()?;
+    u32::try_from(stored.get("format")?.as_integer()?).ok()
 }
 
 /// Whether `dir` holds a timkiem index (perhaps a damaged one) rather than only a file named

@@ -84,6 +84,13 @@ pub struct Ranking {
     /// [`crate::search::coordination`]); 0 = none.
     #[serde(default)]
     pub coordination: f32,
+    /// Weight of the bonus for a passage holding much of the query's idf mass within one
+    /// stretch of `span_window` positions (see [`crate::search::span`]); 0 = none.
+    #[serde(default)]
+    pub span: f32,
+    /// Length, in positions, of the stretch of the `span` bonus.
+    #[serde(default = "default_span_window")]
+    pub span_window: u32,
     /// Weight of a match of a word's restored accented form (for a word typed without
     /// diacritics), on top of its folded match.
     #[serde(default = "default_restored")]
@@ -118,6 +125,10 @@ fn default_non_syllable() -> f32 {
 
 fn default_window() -> u32 {
     1
+}
+
+fn default_span_window() -> u32 {
+    12
 }
 
 fn default_k1() -> f32 {
@@ -218,6 +229,7 @@ impl SchemaConfig {
             r.non_syllable,
             r.phrase,
             r.coordination,
+            r.span,
             r.k1,
             r.restored,
             r.question_weight,
@@ -236,6 +248,9 @@ impl SchemaConfig {
         }
         if !(1..=64).contains(&r.window) {
             return fail("ranking.window must be between 1 and 64".into());
+        }
+        if !(2..=256).contains(&r.span_window) {
+            return fail("ranking.span_window must be between 2 and 256".into());
         }
         if self.snippet.max_chars == 0 {
             return fail("snippet.max_chars must be positive".into());

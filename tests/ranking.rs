@@ -324,12 +324,24 @@ fn searcher_with_schema(
     files: &[(&str, &str)],
     edit: (&str, &str),
 ) -> (tempfile::TempDir, Searcher) {
+    searcher_with_schema_edits(files, &[edit])
+}
+
+/// Indexes `files` with the default schema changed by each of `edits` (from, to).
+fn searcher_with_schema_edits(
+    files: &[(&str, &str)],
+    edits: &[(&str, &str)],
+) -> (tempfile::TempDir, Searcher) {
     let corpus = tempfile::tempdir().unwrap();
     for (name, text) in files {
         std::fs::write(corpus.path().join(name), text).unwrap();
     }
-    let text = timkiem::schema::DEFAULT_SCHEMA_TOML.replace(edit.0, edit.1);
-    assert_ne!(text, timkiem::schema::DEFAULT_SCHEMA_TOML, "{edit:?}");
+    let mut text = timkiem::schema::DEFAULT_SCHEMA_TOML.to_string();
+    for edit in edits {
+        let edited = text.replace(edit.0, edit.1);
+        assert_ne!(edited, text, "{edit:?}");
+        text = edited;
+    }
     let schema = timkiem::schema::SchemaConfig::parse(&text, "test").unwrap();
     let index_dir = corpus.path().join(".tim");
     let options = IndexOptions {
@@ -358,11 +370,15 @@ fn coordination_rewards_passages_holding_more_query_words() {
         ("e.txt", "gamma function values"),
     ];
     let query = "alpha beta gamma";
-    // The default schema has it off: the repeated words win.
-    let (_plain, searcher) = searcher_over(&files);
+    // Without it (the default schema's setting) and without the span bonus, which also
+    // rewards `b`, holding all three words close together, the repeated words win.
+    let no_span = ("span = 4.0", "span = 0.0");
+    let (_plain, searcher) = searcher_with_schema(&files, no_span);
     assert_eq!(searcher.search(query, 10).unwrap()[0].path, "a.txt");
-    let (_coord, searcher) =
-        searcher_with_schema(&files, ("coordination = 0.0", "coordination = 3.0"));
+    let (_coord, searcher) = searcher_with_schema_edits(
+        &files,
+        &[no_span, ("coordination = 0.0", "coordination = 3.0")],
+    );
     let hits = searcher.search(query, 10).unwrap();
     assert_eq!(hits[0].path, "b.txt", "{hits:?}");
     let explained = searcher
@@ -434,4 +450,55 @@ fn english_stems_meet_across_syllable_lookalikes() {
     // The form typed still ranks first.
     assert_eq!(first_path(&searcher, "cats"), "plural.txt");
     assert_eq!(first_path(&searcher, "cat"), "singular.txt");
+}
+
+#[test]
+fn query_words_in_one_stretch_outrank_the_same_words_scattered() {
+    // The same words, the same length, no two query words adjacent: only the distance
+    // between them differs (within 9 positions vs 14 apart), and the scattered file sorts
+    // first by name.
+    let filler = |n: usize| vec!["rồi"; n].join(" ");
+    let scattered = format!("mèo {f} cá {f} sữa {g}", f = filler(13), g = filler(8));
+    let clustered = format!("mèo {f} cá {f} sữa {g}", f = filler(3), g = filler(28));
+    let files = [
+        ("a_scattered.txt", scattered.as_str()),
+        ("b_clustered.txt", clustered.as_str()),
+        ("c.txt", "hôm nay trời nắng, con mèo nằm ngủ"),
+        ("d.txt", "chợ cá bán rau tươi"),
+    ];
+    let query = "mèo cá sữa";
+    let (_default, searcher) = searcher_over(&files);
+    let hits = searcher.search(query, 10).unwrap();
+    assert_eq!(hits[0].path, "b_clustered.txt", "{hits:?}");
+    assert!(hits[0].score > hits[1].score, "{hits:?}");
+    let explained = searcher
+        .explain(query, &hits[0], &SearchOptions::default())
+        .unwrap();
+    assert!(
+        explained.contains("densest stretch of 12 positions"),
+        "{explained}"
+    );
+    // Without the span bonus the two files tie.
+    let (_off, searcher) = searcher_with_schema(&files, ("span = 4.0", "span = 0.0"));
+    let hits = searcher.search(query, 10).unwrap();
+    assert_eq!(hits[0].score, hits[1].score, "{hits:?}");
+}
+
+#[test]
+fn the_span_bonus_counts_an_english_word_by_its_stem() {
+    // `liquids` meets `liquid` through its stem: the file where it stands next to
+    // `dielectric` gets the bonus; the other holds the same words apart.
+    let filler = |n: usize| vec!["then"; n].join(" ");
+    let apart = format!("liquid {} dielectric", filler(20));
+    let near = format!("liquid then dielectric {}", filler(19));
+    let files = [
+        ("a_apart.txt", apart.as_str()),
+        ("b_near.txt", near.as_str()),
+        ("c.txt", "solid state physics of crystals"),
+        ("d.txt", "radio waves in the upper atmosphere"),
+    ];
+    let (_dir, searcher) = searcher_over(&files);
+    let hits = searcher.search("liquids dielectric", 10).unwrap();
+    assert_eq!(hits[0].path, "b_near.txt", "{hits:?}");
+    assert!(hits[0].score > hits[1].score, "{hits:?}");
 }

@@ -25,5 +25,6 @@ pub mod query;
 pub mod restore;
 pub mod searcher;
 pub mod snippet;
+pub mod span;
 pub mod terms;
 mod top;

@@ -14,7 +14,8 @@
 //!   `non_syllable` syllables;
 //! - an interrogative of `question_words` (`gì`, `bao nhiêu`), which the answering passage
 //!   rarely holds, weighs `question_weight` times a word (weighted, never dropped);
-//! - a passage matching more query words simply collects more clauses.
+//! - a passage matching more query words simply collects more clauses, and one holding many
+//!   of them within a short stretch gets the span bonus ([`super::span`]).
 //!
 //! A quoted phrase must match (as a phrase on `exact` or `folded`, or as its joined form);
 //! an excluded word removes what it would match: `-ban` every ban/bán/bạn, `-bán` only `bán`.
@@ -34,6 +35,7 @@ use super::prune::{Boost, PrunedQuery};
 use super::query::{parse_query, plain_words, ParsedQuery, Term as QueryTerm};
 use super::restore::{suggestion, Restorer};
 use super::snippet::make_snippet;
+use super::span::{SpanQuery, SpanWord};
 use super::terms::TermInfos;
 use super::top::TopWithTies;
 use crate::error::{Error, Result};
@@ -495,6 +497,9 @@ impl Searcher {
                 clauses.push((Occur::Should, weigh(q, question)));
             }
         }
+        if ranking.span > 0.0 && words.len() > 1 {
+            clauses.push((Occur::Should, self.span_query(&words, &questions, ranking)));
+        }
         if ranking.coordination > 0.0 && words.len() > 1 {
             let words = words
                 .iter()
@@ -516,6 +521,45 @@ impl Searcher {
             }
         }
         Some((Box::new(BooleanQuery::new(clauses)), terms))
+    }
+
+    /// The span bonus of the query's plain words (see [`super::span`]): each word weighs
+    /// what its own clauses do (`non_syllable`, `question_weight`), and a word that is not a
+    /// syllable counts by any form with its English stem, as its `english` clause matches it.
+    fn span_query(
+        &self,
+        words: &[AnalyzedWord],
+        questions: &[bool],
+        r: &Ranking,
+    ) -> Box<dyn Query> {
+        let analyzer = self.index.analyzer();
+        let folded = self.index.fields().body_field(FieldKind::Folded);
+        let words = words
+            .iter()
+            .zip(questions)
+            .map(|(w, &question)| {
+                let mut weight = if question { r.question_weight } else { 1.0 };
+                let term = self.term(folded, &w.folded);
+                if w.syllable {
+                    return SpanWord {
+                        idf_term: term.clone(),
+                        term,
+                        weight,
+                        stem: None,
+                    };
+                }
+                weight *= r.non_syllable;
+                let stem = analyzer.english_form(&w.folded);
+                SpanWord {
+                    term,
+                    idf_term: self.stem_term(&stem),
+                    weight,
+                    stem: Some(stem),
+                }
+            })
+            .collect();
+        let q = SpanQuery::new(words, r.span_window, analyzer.clone());
+        Box::new(Boost::new(Box::new(q), r.span))
     }
 
     /// Which of `words` belong to an interrogative of `[ranking] question_words`, compared on

@@ -20,8 +20,7 @@
 //! itself applies, so the hits are the same as exhaustive evaluation, ties included.
 //!
 //! What the planner sees through: [`BooleanQuery`] with only `Should` (and, at the top,
-//! `MustNot`) clauses, [`Boost`], [`Bm25TermQuery`], [`PhraseQuery`], [`ProximityQuery`] and
-//! [`SpanQuery`]. Any other sub-query
+//! `MustNot`) clauses, [`Boost`], [`Bm25TermQuery`] and [`PhraseQuery`]. Any other sub-query
 //! becomes one leaf without a bound (always essential: correct, just not pruned), and a top
 //! level it cannot read (a `Must` clause, such as a quoted phrase or a glob filter) is run by
 //! tantivy as it is.
@@ -37,7 +36,6 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
 use super::bm25::{Bm25Scorer, Bm25TermQuery};
 use super::proximity::ProximityQuery;
-use super::span::SpanQuery;
 
 /// Relative slack added to every bound: leaf scores and their sums are rounded f32, the bounds
 /// must stay above them whatever the order of additions.
@@ -224,8 +222,6 @@ impl Plan {
             } else if let Some(q) = query.downcast_ref::<PhraseQuery>() {
                 (q.weight(scoring)?, phrase_bound(q, boost, scoring)?)
             } else if let Some(q) = query.downcast_ref::<ProximityQuery>() {
-                q.weight_and_bound(scoring, boost)?
-            } else if let Some(q) = query.downcast_ref::<SpanQuery>() {
                 q.weight_and_bound(scoring, boost)?
             } else {
                 (query.weight(scoring)?, Score::INFINITY)

@@ -124,8 +124,9 @@ impl Index {
 
     /// The format of the index at `dir` when an older timkiem made it with the schema `wanted`
     /// (all settings equal, only the format older): such an index can be rebuilt from its
-    /// sources without losing anything the user chose. `None` for any other index, among them
-    /// one of a newer format or with settings of its own.
+    /// sources without losing anything the user chose. A setting its schema lacks, added to
+    /// timkiem since, counts as the one wanted: nobody chose another. `None` for any other
+    /// index, among them one of a newer format or with settings of its own.
     pub fn outdated_format(dir: &Path, wanted: &SchemaConfig) -> Option<u32> {
         let text = std::fs::read_to_string(dir.join(SCHEMA_FILE)).ok()?;
         let format = stored_format(&text)?;
@@ -133,6 +134,8 @@ impl Index {
             return None;
         }
         let mut stored: toml::Table = toml::from_str(&text).ok()?;
+        let wanted_table: toml::Table = toml::from_str(&wanted.to_toml()).ok()?;
+        fill_missing(&mut stored, &wanted_table);
         stored.insert(
             "format".into(),
             toml::Value::from(i64::from(FORMAT_VERSION)),
@@ -375,6 +378,21 @@ fn looks_like_index(dir: &Path) -> bool {
             .filter_map(|e| e.ok())
             .any(|e| is_segment_file(&e.file_name().to_string_lossy()))
     })
+}
+
+/// Copies into `table` every key of `defaults` it lacks, section by section.
+fn fill_missing(table: &mut toml::Table, defaults: &toml::Table) {
+    for (key, default) in defaults {
+        match (table.get_mut(key), default) {
+            (None, _) => {
+                table.insert(key.clone(), default.clone());
+            }
+            (Some(toml::Value::Table(section)), toml::Value::Table(defaults)) => {
+                fill_missing(section, defaults);
+            }
+            (Some(_), _) => {}
+        }
+    }
 }
 
 /// The error for a directory with a `meta.json` that is not an index's: a rebuild would

@@ -230,6 +230,18 @@ fn an_index_of_an_older_format_is_rebuilt_only_when_nothing_is_lost() {
     assert_eq!(summary.upgraded_from, Some(1));
     assert_eq!((summary.indexed, summary.unchanged), (4, 0));
     assert_eq!(std::fs::read_to_string(&schema).unwrap(), current);
+
+    // Made before a setting existed (its schema lacks `span`): nobody chose another value,
+    // so it is rebuilt too, with today's.
+    with("1", &|t| {
+        t.lines()
+            .filter(|l| !l.starts_with("span"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    assert!(!std::fs::read_to_string(&schema).unwrap().contains("span"));
+    assert_eq!(run().unwrap().upgraded_from, Some(1));
+    assert_eq!(std::fs::read_to_string(&schema).unwrap(), current);
     let hits = Searcher::open(&index_dir)
         .unwrap()
         .search("Hoang Xuan Chien", 10)

@@ -213,6 +213,17 @@ fn accents_are_restored_from_the_index_counts() {
     );
     // Words typed with accents, and words the index does not know, are kept as typed.
     assert_eq!(searcher.suggest("Hoàng Xuân Chiến").unwrap(), None);
+    // So are excluded words: `-chien` excludes every chiến/chiên/..., `-chiến` would not.
+    assert_eq!(
+        searcher.suggest("Hoang Xuan -chien").unwrap().as_deref(),
+        Some("Hoàng Xuân -chien")
+    );
+    assert_eq!(
+        searcher.suggest("xuan -\"hoang xuan\"").unwrap().as_deref(),
+        Some("xuân -\"hoang xuan\"")
+    );
+    let hits = searcher.search("Hoang Xuan -chien", 10).unwrap();
+    assert_eq!(hits[0].suggestion.as_deref(), Some("Hoàng Xuân -chien"));
     assert_eq!(
         searcher.restore("hoảng xyz").unwrap().forms,
         ["hoảng", "xyz"]

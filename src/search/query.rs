@@ -32,6 +32,8 @@
 //! - The text of every term is kept as typed (no case folding, no Unicode normalisation): that
 //!   is the analyser's work, so that queries and documents go through the same code.
 
+use std::ops::Range;
+
 /// The most terms one query keeps; also the most words one phrase keeps.
 pub const MAX_TERMS: usize = 64;
 
@@ -94,7 +96,7 @@ pub fn parse_query(input: &str) -> ParsedQuery {
     // last thing seen; an exclusion in between breaks the chain.
     let mut last_was_included = false;
     let mut join_next = false;
-    for item in tokenize(input) {
+    for (item, _) in tokenize(input) {
         match item {
             Item::Or => join_next = last_was_included,
             Item::Excluded(term) => {
@@ -115,6 +117,15 @@ pub fn parse_query(input: &str) -> ParsedQuery {
         }
     }
     query
+}
+
+/// The byte ranges of `input` that [`parse_query`] reads as excluded terms (`-word`,
+/// `-"a phrase"`, the `-` included), in order.
+pub fn excluded_ranges(input: &str) -> Vec<Range<usize>> {
+    tokenize(input)
+        .into_iter()
+        .filter_map(|(item, range)| matches!(item, Item::Excluded(_)).then_some(range))
+        .collect()
 }
 
 /// Treats every whitespace-separated piece of `input` as a plain word: no phrases, no
@@ -143,8 +154,9 @@ enum Item {
     Or,
 }
 
-/// Splits `input` into terms and `OR` operators, keeping at most [`MAX_TERMS`] terms.
-fn tokenize(input: &str) -> Vec<Item> {
+/// Splits `input` into terms and `OR` operators, each with its byte range in `input`, keeping
+/// at most [`MAX_TERMS`] terms.
+fn tokenize(input: &str) -> Vec<(Item, Range<usize>)> {
     let mut items = Vec::new();
     let mut terms = 0;
     let mut rest = input;
@@ -153,6 +165,7 @@ fn tokenize(input: &str) -> Vec<Item> {
         if rest.is_empty() {
             break;
         }
+        let start = input.len() - rest.len();
         let (excluded, body) = match rest.strip_prefix('-') {
             Some(body) => (true, body),
             None => (false, rest),
@@ -177,18 +190,19 @@ fn tokenize(input: &str) -> Vec<Item> {
                 continue; // a lone `-`
             }
             if word == "OR" && !excluded {
-                items.push(Item::Or);
+                items.push((Item::Or, start..input.len() - rest.len()));
                 continue;
             }
             Term::word(word)
         };
 
         terms += 1;
-        items.push(if excluded {
+        let item = if excluded {
             Item::Excluded(term)
         } else {
             Item::Included(term)
-        });
+        };
+        items.push((item, start..input.len() - rest.len()));
     }
     items
 }
@@ -196,6 +210,18 @@ fn tokenize(input: &str) -> Vec<Item> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excluded_ranges_cover_the_excluded_terms_as_parsed() {
+        let input = "ban -bán  \"a b\" -\"c d\" OR -e -";
+        let ranges: Vec<&str> = excluded_ranges(input)
+            .into_iter()
+            .map(|r| &input[r])
+            .collect();
+        assert_eq!(ranges, ["-bán", "-\"c d\"", "-e"]);
+        assert_eq!(parse_query(input).excluded.len(), ranges.len());
+        assert!(excluded_ranges("a-b c").is_empty());
+    }
 
     /// Shorthand for expected queries: groups as lists of alternatives, then exclusions.
     /// A term written `"x"` (with the quotes) is a phrase, anything else a word.

@@ -35,7 +35,7 @@ use super::bm25::{Bm25Params, Bm25TermQuery, PassageStats};
 use super::coordination::CoordinationQuery;
 use super::proximity::ProximityQuery;
 use super::prune::{Boost, PrunedQuery};
-use super::query::{parse_query, plain_words, ParsedQuery, Term as QueryTerm};
+use super::query::{excluded_ranges, parse_query, plain_words, ParsedQuery, Term as QueryTerm};
 use super::restore::{suggestion, Restorer};
 use super::snippet::make_snippet;
 use super::span::{SpanBonus, SpanWord};
@@ -236,7 +236,7 @@ impl Searcher {
         };
         let searcher = self.reader.searcher();
         let restoration = if opts.restore {
-            Some(self.restore_with(&searcher, query)?)
+            Some(self.restore_with(&searcher, query, opts.plain)?)
         } else {
             None
         };
@@ -357,7 +357,7 @@ impl Searcher {
             parse_query(query)
         };
         let restoration = if opts.restore {
-            Some(self.restore_with(&searcher, query)?)
+            Some(self.restore_with(&searcher, query, opts.plain)?)
         } else {
             None
         };
@@ -399,18 +399,29 @@ impl Searcher {
         Ok(out)
     }
 
-    /// Restores the accents of the words of `query` typed without diacritics, from the
-    /// index's own counts of exact forms and of adjacent pairs (see [`super::restore`]).
+    /// Restores the accents of the words of `query` (plain words, no query language) typed
+    /// without diacritics, from the index's own counts of exact forms and of adjacent pairs
+    /// (see [`super::restore`]).
     pub fn restore(&self, query: &str) -> Result<Restoration> {
-        self.restore_with(&self.reader.searcher(), query)
+        self.restore_with(&self.reader.searcher(), query, true)
     }
 
-    /// "Did you mean": `query` with its accents restored, if that changes it.
+    /// "Did you mean": `query`, in the query language, with its accents restored, if that
+    /// changes it. Excluded terms stay as typed: `-ban` excludes every `ban`/`bán`/`bạn`,
+    /// which a restored `-bạn` would not.
     pub fn suggest(&self, query: &str) -> Result<Option<String>> {
-        Ok(self.restore(query)?.suggestion)
+        Ok(self
+            .restore_with(&self.reader.searcher(), query, false)?
+            .suggestion)
     }
 
-    fn restore_with(&self, searcher: &tantivy::Searcher, query: &str) -> Result<Restoration> {
+    /// The restoration of `query`, read as plain words or in the query language (`plain`).
+    fn restore_with(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &str,
+        plain: bool,
+    ) -> Result<Restoration> {
         let words = self.index.analyzer().analyze(query);
         let wanted = words
             .iter()
@@ -423,7 +434,16 @@ impl Searcher {
                 suggestion: None,
             });
         }
-        let forms = self.restorer_for(searcher).restore(&words);
+        let mut forms = self.restorer_for(searcher).restore(&words);
+        if !plain {
+            // An excluded word keeps every accent it was typed without (see `suggest`).
+            let excluded = excluded_ranges(query);
+            for (word, form) in words.iter().zip(&mut forms) {
+                if excluded.iter().any(|r| r.contains(&word.start)) {
+                    form.clone_from(&word.exact);
+                }
+            }
+        }
         let suggestion = suggestion(query, &words, &forms);
         Ok(Restoration {
             words,

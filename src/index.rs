@@ -535,7 +535,14 @@ fn create_dir(dir: &Path) -> Result<()> {
     builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o755);
-    builder.create(dir).map_err(|e| Error::io(dir, e))
+    builder.create(dir).map_err(|e| {
+        if dir.exists() && !dir.is_dir() {
+            // `File exists` would not say what is wrong with it.
+            let e = std::io::Error::other("it is a file, not a directory");
+            return Error::io(dir, e);
+        }
+        Error::io(dir, e)
+    })
 }
 
 /// Writes a file so that readers see either the old or the new content, never a mix.

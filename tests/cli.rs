@@ -1121,6 +1121,25 @@ fn jsonl_ids_that_look_like_paths_are_still_ids() {
     assert!(run.stdout.contains("../../etc/passwd:1:"), "{}", run.stdout);
 }
 
+/// An `--index` that names a file is refused with a message that says so (it was "File
+/// exists"), and the file is left as it was.
+#[test]
+fn an_index_path_that_is_a_file_is_refused_plainly() {
+    let env = TestEnv::new();
+    env.write("corpus/a.txt", "xin chào");
+    env.write("notes.txt", "my notes");
+    let run = env.run(["index", "corpus", "--index", "notes.txt"]);
+    let line = run.error_line();
+    assert!(
+        line.contains("notes.txt") && line.contains("not a directory"),
+        "{line}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(env.path("notes.txt")).unwrap(),
+        "my notes"
+    );
+}
+
 /// A JSON Lines file that does not exist, or is a directory, is an error that leaves nothing
 /// behind: the empty index `FILE.tim/` was created before the file was opened.
 #[test]
@@ -1147,25 +1166,42 @@ fn jsonl_keys_can_be_renamed() {
             r#"{"_id": "wrong-key", "text": "No doc_id here."}"#,
             "\n",
             "not json\n",
+            "[1, 2, 3]\n",
+            r#"{"doc_id": [1], "body": "An id that is a list."}"#,
+            "\n",
         ),
     );
-    let summary = index(
-        &env,
-        &[
-            "--jsonl",
-            "data.jsonl",
-            "--index",
-            "idx",
-            "--id-key",
-            "doc_id",
-            "--title-key",
-            "heading",
-            "--text-key",
-            "body",
-        ],
-    );
-    assert_eq!(summary.counts(), (1, 0, 0, 2), "{}", summary.line);
-    assert_eq!(summary.reasons.get("bad record"), Some(&2));
+    let run = env.run([
+        "index",
+        "--jsonl",
+        "data.jsonl",
+        "--index",
+        "idx",
+        "--id-key",
+        "doc_id",
+        "--title-key",
+        "heading",
+        "--text-key",
+        "body",
+    ]);
+    run.ok();
+    let summary = run.summary();
+    assert_eq!(summary.counts(), (1, 0, 0, 4), "{}", summary.line);
+    assert_eq!(summary.reasons.get("bad record"), Some(&4));
+    // Each bad line is named, with what is wrong with it.
+    for (line, why) in [
+        (2, "its `doc_id` key is missing"),
+        (3, "not a JSON object"),
+        (4, "not a JSON object"),
+        (5, "its `doc_id` key is neither a string nor a number"),
+    ] {
+        let warning = format!("tim: skipped data.jsonl:{line}: {why}");
+        assert!(
+            run.stderr.lines().any(|l| l.starts_with(&warning)),
+            "no {warning:?} in:\n{}",
+            run.stderr
+        );
+    }
     let hits = search_json(&env, &["huou cao co", "--index", "idx"]);
     assert_eq!(hits[0]["id"], "x1");
     let hits = search_json(&env, &["giraffes", "--index", "idx"]);

@@ -1050,6 +1050,11 @@ pub fn index_jsonl(
                 continue;
             }
         };
+        if !record.is_object() {
+            summary.skip("bad record");
+            progress.warn(&where_, "not a JSON object");
+            continue;
+        }
         let field = |k: &str| match record.get(k) {
             Some(serde_json::Value::String(s)) => Some(s.clone()),
             Some(serde_json::Value::Number(n)) => Some(n.to_string()),
@@ -1057,7 +1062,11 @@ pub fn index_jsonl(
         };
         let Some(id) = field(&keys.id) else {
             summary.skip("bad record");
-            progress.warn(&where_, &format!("no `{}` key", keys.id));
+            let why = match record.get(&keys.id) {
+                Some(_) => "is neither a string nor a number",
+                None => "is missing",
+            };
+            progress.warn(&where_, &format!("its `{}` key {why}", keys.id));
             continue;
         };
         let text = field(&keys.text).unwrap_or_default();

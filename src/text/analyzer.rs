@@ -589,7 +589,8 @@ mod tests {
             let number = format!("1{}", ".000".repeat(groups));
             let tokens = field(&format!("{number} đồng"), FieldKind::Joined);
             assert!(tokens.iter().all(|t| t.len() <= MAX_WORD_BYTES), "{groups}");
-            assert_eq!(tokens.len(), usize::from(1 + 3 * groups <= MAX_WORD_BYTES));
+            let digits = 1 + 3 * groups;
+            assert_eq!(tokens.len(), usize::from(digits <= MAX_WORD_BYTES));
         }
     }
 

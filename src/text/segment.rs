@@ -358,6 +358,10 @@ fn split_segment<'a>(
 /// The grouped number (see [`is_grouped_number`]) that `rest` of a segment starts with, if the
 /// piece it starts with, up to a separator other than a digit group's, is one.
 fn grouped_number_at(rest: &str) -> Option<&str> {
+    // Most words start with a letter: they cost one byte's look here, not a scan.
+    if !rest.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
     let piece_end = rest
         .find(|c| is_inner_separator(c) && !DIGIT_GROUP_SEPARATORS.contains(&c))
         .unwrap_or(rest.len());

@@ -210,6 +210,9 @@ fn vietnamese_text() -> impl Strategy<Value = String> {
         Just("Việt_Nam".to_string()),
         Just("Nam’s".to_string()),
         Just("COVID-19".to_string()),
+        Just("1.000.000".to_string()),
+        Just("2,500".to_string()),
+        Just("3.5".to_string()),
         Just(" ".to_string()),
         Just("\u{a0}".to_string()),
         Just(", ".to_string()),
@@ -259,10 +262,28 @@ proptest! {
         let exact: Vec<&str> = words.iter().map(|w| w.exact.as_str()).collect();
         let doc_exact: Vec<&str> = all.exact.iter().map(|t| t.text.as_str()).collect();
         prop_assert_eq!(exact, doc_exact);
-        let joined: Vec<String> = words.windows(2).filter_map(|p| p[0].joined_with(&p[1])).collect();
+        let joined: Vec<String> = joined_tokens(&words).into_iter().map(|t| t.0).collect();
         let doc_joined: Vec<String> = all.joined.iter().map(|t| t.text.clone()).collect();
         prop_assert_eq!(joined, doc_joined);
     }
+}
+
+/// The `joined` tokens of analysed words, in document order, as (text, start, end, position):
+/// a pair's token where its second word is reached, then the token of a grouped number that
+/// word starts, spanning its groups (as many words as its digits make groups of three).
+fn joined_tokens(words: &[timkiem::analysis::AnalyzedWord]) -> Vec<(String, usize, usize, usize)> {
+    let mut out = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        if let Some(pair) = i.checked_sub(1).and_then(|p| words[p].joined_with(word)) {
+            let previous = &words[i - 1];
+            out.push((pair, previous.start, word.end, previous.position));
+        }
+        if let Some(digits) = &word.grouped_number {
+            let last = &words[i + digits.len().div_ceil(3) - 1];
+            out.push((digits.clone(), word.start, last.end, word.position));
+        }
+    }
+    out
 }
 
 /// Every token of every field, as (text, start, end, position).
@@ -294,17 +315,7 @@ fn reference_streams(analyzer: &Analyzer, text: &str) -> Streams {
             .map(|w| (form(w), w.start, w.end, w.position))
             .collect::<Vec<_>>()
     };
-    let joined = words
-        .windows(2)
-        .filter_map(|p| {
-            Some((
-                p[0].joined_with(&p[1])?,
-                p[0].start,
-                p[1].end,
-                p[0].position,
-            ))
-        })
-        .collect();
+    let joined = joined_tokens(&words);
     vec![
         of(&|w| w.exact.clone(), &|_| true),
         of(&|w| w.folded.clone(), &|_| true),

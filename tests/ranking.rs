@@ -191,6 +191,41 @@ fn hyphenated_words_meet_their_one_word_spelling() {
     );
 }
 
+/// A number written with digit groups (`1.000.000`, `2,500`) meets the same number written with
+/// the other separator or none (`1000000`, `2500`), both ways; a decimal (`3.5`) is no
+/// grouped number and does not meet `35`.
+#[test]
+fn grouped_numbers_meet_their_other_spellings() {
+    let files = [
+        ("dots.txt", "Giá vé 1.000.000 đồng; vốn 2.500 tỷ."),
+        ("commas.txt", "A ticket costs 7,250 dollars."),
+        ("plain.txt", "Doanh thu 4800 tỷ trong quý."),
+        ("decimal.txt", "Lãi suất 3.5 phần trăm."),
+        ("other.txt", "Giá vé rẻ hơn; vốn ít hơn."),
+    ];
+    let (_dir, searcher) = searcher_over(&files);
+    each_query_finds(
+        &searcher,
+        &[
+            ("1000000", "dots.txt"),
+            ("1.000.000", "dots.txt"),
+            ("1,000,000", "dots.txt"),
+            ("2500", "dots.txt"),
+            ("2500 tỷ", "dots.txt"),
+            ("7250", "commas.txt"),
+            ("7.250", "commas.txt"),
+            ("4.800 tỷ", "plain.txt"),
+            ("4,800", "plain.txt"),
+        ],
+    );
+    // The highlight is the number as written.
+    let hits = searcher.search("1000000", 10).unwrap();
+    let [from, to] = hits[0].highlights[0];
+    assert_eq!(&hits[0].snippet[from..to], "1.000.000", "{hits:?}");
+    let hits = searcher.search("35", 10).unwrap();
+    assert!(hits.is_empty(), "35 is not 3.5: {hits:?}");
+}
+
 #[test]
 fn accents_are_restored_from_the_index_counts() {
     let files = [

@@ -12,6 +12,9 @@
 //!   near each other;
 //! - a word that is not a Vietnamese syllable (a name, a number, English) weighs
 //!   `non_syllable` syllables;
+//! - a number written with digit groups (`2.500`, `1,000,000`) is also looked up as one word of
+//!   its digits run together (`2500`), which is how the index also holds such numbers (in
+//!   `joined`), so `2500`, `2.500` and `2,500` meet each other;
 //! - an interrogative of `question_words` (`gì`, `bao nhiêu`), which the answering passage
 //!   rarely holds, weighs `question_weight` times a word (weighted, never dropped);
 //! - a passage matching more query words simply collects more clauses;
@@ -44,7 +47,7 @@ use super::top::TopWithTies;
 use crate::error::{Error, Result};
 use crate::index::{stored_str, stored_u64, Index};
 use crate::schema::{Ranking, KIND_PASSAGE};
-use crate::text::analyzer::{AnalyzedWord, FieldKind, WordJoiner};
+use crate::text::analyzer::{run_together, AnalyzedWord, FieldKind, WordJoiner};
 use crate::text::syllable::{is_folded_syllable, lone_y_spelling, unified_runs};
 
 /// One ranked passage.
@@ -538,6 +541,11 @@ impl Searcher {
             }
             clauses.push((Occur::Should, weigh(q, question)));
         }
+        for word in &words {
+            if let Some(q) = self.grouped_number_query(word, ranking, &mut terms) {
+                clauses.push((Occur::Should, q));
+            }
+        }
         for (i, pair) in words.windows(2).enumerate() {
             if let Some(q) = self.pair_query(&pair[0], &pair[1], ranking, &mut terms) {
                 // `bao nhiêu` as one joined token, or `là gì` near each other.
@@ -744,6 +752,21 @@ impl Searcher {
         word
     }
 
+    /// For the first group of a number the query writes with digit groups (`2` of `2.500`), the
+    /// clauses of the number typed with its digits run together (`2500`): in `joined` they
+    /// meet it written with either separator, in `exact` and `folded` written without. The
+    /// groups keep their own clauses, as any word.
+    fn grouped_number_query(
+        &self,
+        w: &AnalyzedWord,
+        r: &Ranking,
+        terms: &mut MatchTerms,
+    ) -> Option<Box<dyn Query>> {
+        let digits = w.grouped_number.as_deref()?;
+        let whole = self.index.analyzer().analyze(digits).pop()?;
+        Some(self.word_query(&whole, r, terms))
+    }
+
     /// The adjacency clause of two consecutive query words: their joined form when both are
     /// syllables, otherwise the proximity bonus (see [`super::proximity`]), with, for words
     /// tied by a hyphen (`COVID-19`), their form written as one word (`covid19`).
@@ -812,6 +835,11 @@ impl Searcher {
                     .iter()
                     .map(|w| (Occur::Should, self.word_query(w, r, terms)))
                     .collect();
+                for w in words {
+                    if let Some(q) = self.grouped_number_query(w, r, terms) {
+                        clauses.push((Occur::Should, q));
+                    }
+                }
                 for pair in words.windows(2) {
                     if let Some(q) = self.pair_query(&pair[0], &pair[1], r, terms) {
                         clauses.push((Occur::Should, q));
@@ -907,6 +935,7 @@ impl Searcher {
         // A `joined` match highlights both words of the pair.
         let mut joiner = WordJoiner::default();
         let mut joined = String::new();
+        let mut digits = String::new();
         self.index
             .analyzer()
             .for_each_word_forms(text, |word, forms| {
@@ -932,6 +961,13 @@ impl Searcher {
                         spans.push(span);
                     }
                 });
+                // A grouped number's `joined` match highlights the number as written.
+                if let Some(number) = word.grouped_number {
+                    run_together(number, &mut digits);
+                    if terms.joined.contains(digits.as_str()) {
+                        spans.push((word.start, word.start + number.len()));
+                    }
+                }
             });
         spans
     }

@@ -4,11 +4,12 @@
 //! |-----------|-------------------------------------------------------------|--------------------------------|
 //! | `exact`   | canonical lowercase form, diacritics kept                    | `việt` `nam` `defence`         |
 //! | `folded`  | diacritics removed, `đ` → `d`                                 | `viet` `nam` `defence`         |
-//! | `joined`  | two adjacent Vietnamese syllables, folded and concatenated   | `vietnam`                      |
+//! | `joined`  | two adjacent Vietnamese syllables, folded and concatenated; a number's digit groups run together (`1.000.000` → `1000000`) | `vietnam` |
 //! | `english` | words that are not Vietnamese syllables: folded, British spelling unified to American, Snowball stem | `defens` |
 //!
 //! All streams share one position numbering (word *n* has position *n* in every field; a joined
-//! token takes its first syllable's position), so phrase queries work per field. Offsets are
+//! token takes its first word's position, a grouped number's that of its first group), so
+//! phrase queries work per field. Offsets are
 //! byte ranges into the text given to the analyzer. Indexing and querying go through this same
 //! code ([`Analyzer::analyze`] for queries, [`Analyzer::field_tokens`] and the indexer's
 //! `Analyzer::tokens_into` for documents), so a
@@ -26,7 +27,7 @@ use tantivy::tokenizer::Token;
 
 use super::fold::fold_word;
 use super::normalize::normalize_word;
-use super::segment::{for_each_word, Word};
+use super::segment::{digit_groups, for_each_word, Word};
 use super::spelling::Spelling;
 use super::syllable::{is_folded_syllable, unify_lone_y};
 use super::word_cache::{with_thread_cache, Forms, WordForms};
@@ -98,6 +99,10 @@ pub struct AnalyzedWord {
     pub spaced_from_previous: bool,
     /// Whether a lone hyphen separates this word from the previous one (`COVID-19`).
     pub hyphened_from_previous: bool,
+    /// On the first group of a number written with digit groups (`1` of `1.000.000`), the
+    /// number's digits run together (`1000000`): the `joined` token the number makes, by which
+    /// `1000000`, `1.000.000` and `1,000,000` meet.
+    pub grouped_number: Option<String>,
 }
 
 impl AnalyzedWord {
@@ -261,6 +266,7 @@ impl Analyzer {
     /// The tokens of all four fields for `text`, in one pass, handed to `sink` in text order.
     pub(crate) fn tokens_into(&self, text: &str, sink: &mut impl TokenSink) {
         let mut joiner = WordJoiner::default();
+        let mut digits = String::new();
         let mut position = 0;
         self.for_each_word_forms(text, |word, forms| {
             let (start, end, pos) = (word.start, word.end, position);
@@ -274,6 +280,18 @@ impl Analyzer {
                     prev_pos,
                 );
             });
+            if let Some(number) = word.grouped_number {
+                // After the pair ending here, whose token has the previous position; no pair
+                // starts here, a digit group separator being no space.
+                run_together(number, &mut digits);
+                sink.push(
+                    FieldKind::Joined,
+                    &[&digits],
+                    start,
+                    start + number.len(),
+                    pos,
+                );
+            }
             sink.push(FieldKind::Exact, &[forms.exact], start, end, pos);
             sink.push(FieldKind::Folded, &[forms.folded], start, end, pos);
             // A syllable's stem is its folded token (see the module docs).
@@ -407,6 +425,12 @@ impl TokenSink for ReusedTokens<'_> {
     }
 }
 
+/// The digits of a grouped number run together (`1.000.000` → `1000000`), into `out`.
+pub(crate) fn run_together(number: &str, out: &mut String) {
+    out.clear();
+    out.extend(digit_groups(number));
+}
+
 /// Analyses one word; `None` for a word that folds to nothing (a lone combining mark).
 fn analyze_word(word: Word<'_>, position: usize) -> Option<AnalyzedWord> {
     let (exact, folded, syllable) = analyze_word_text(word.text)?;
@@ -419,6 +443,9 @@ fn analyze_word(word: Word<'_>, position: usize) -> Option<AnalyzedWord> {
         folded,
         spaced_from_previous: word.spaced_from_previous,
         hyphened_from_previous: word.hyphened_from_previous,
+        grouped_number: word
+            .grouped_number
+            .map(|number| digit_groups(number).collect()),
     })
 }
 
@@ -526,6 +553,45 @@ mod tests {
         let hanoi = tokens.iter().find(|t| t.text == "hanoi").unwrap();
         assert_eq!(hanoi.position, 1);
         assert_eq!(&"ở Hà Nội"[hanoi.offset_from..hanoi.offset_to], "Hà Nội");
+    }
+
+    #[test]
+    fn numbers_with_digit_groups_are_also_joined_whole() {
+        assert_eq!(field("1.000.000 đồng", FieldKind::Joined), ["1000000"]);
+        assert_eq!(
+            field("2,500 or 12.345", FieldKind::Joined),
+            ["2500", "12345"]
+        );
+        assert_eq!(field("giá 2.500.", FieldKind::Joined), ["2500"]);
+        for text in ["3.5", "3,14", "1.2.3", "2024.10", "1.000,5"] {
+            assert!(field(text, FieldKind::Joined).is_empty(), "{text:?}");
+        }
+        // The parts stay as they were, so a phrase of them still finds the number.
+        assert_eq!(field("1.000.000", FieldKind::Folded), ["1", "000", "000"]);
+    }
+
+    #[test]
+    fn a_grouped_number_token_spans_the_number_at_its_first_position() {
+        let text = "giá 2.500 tỷ";
+        let t = Analyzer::default().field_tokens(text);
+        let number = &t.joined[0];
+        assert_eq!(&text[number.offset_from..number.offset_to], "2.500");
+        assert_eq!(number.position, t.folded[1].position);
+        let words = Analyzer::default().analyze(text);
+        assert_eq!(words[1].grouped_number.as_deref(), Some("2500"));
+        assert!(words.iter().filter(|w| w.grouped_number.is_some()).count() == 1);
+    }
+
+    #[test]
+    fn no_token_outgrows_the_word_limit() {
+        use super::super::segment::MAX_WORD_BYTES;
+        for groups in [14, 42, 43, 100] {
+            let number = format!("1{}", ".000".repeat(groups));
+            let tokens = field(&format!("{number} đồng"), FieldKind::Joined);
+            assert!(tokens.iter().all(|t| t.len() <= MAX_WORD_BYTES), "{groups}");
+            let digits = 1 + 3 * groups;
+            assert_eq!(tokens.len(), usize::from(digits <= MAX_WORD_BYTES));
+        }
     }
 
     #[test]

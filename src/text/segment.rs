@@ -8,6 +8,9 @@
 //!   write `Việt_Nam`: we split there, and the `_` counts as a space between syllables.
 //! - `.`, `:`, `,` and `·` inside a word split it (`1.000.000`, `example.com`, `a:b`), so codes
 //!   and numbers are searchable by their parts; a phrase of the parts finds them as written.
+//!   A number written with digit groups (`1.000.000`, `2,500`: see [`is_grouped_number`]) is
+//!   also given, on its first part, as a whole ([`Word::grouped_number`]), so that the analyzer
+//!   can index its digits run together (`1000000`) where `1000000` and `1,000,000` meet it.
 //! - A trailing possessive `'s` (straight, curly `’` or modifier `ʼ` apostrophe) is dropped,
 //!   and, being English, ends any run of syllables that could be joined.
 //! - Words longer than [`MAX_WORD_BYTES`] are skipped: they are never useful search terms and
@@ -35,6 +38,9 @@ pub struct Word<'a> {
     /// (`COVID-19`, `e-mail`, `Wi-Fi`): such words are joined whatever they are, so that
     /// `covid19` and `email` meet them.
     pub hyphened_from_previous: bool,
+    /// On the first part of a number written with digit groups (`1` of `1.000.000`), the whole
+    /// number as written, which starts where this word does; `None` on any other word.
+    pub grouped_number: Option<&'a str>,
 }
 
 /// Hyphen-minus, hyphen and non-breaking hyphen: the characters that tie `COVID-19`.
@@ -49,6 +55,36 @@ fn is_inner_separator(c: char) -> bool {
         c,
         '_' | '.' | ':' | ',' | '·' | '\u{387}' | '\u{FF0E}' | '\u{FF1A}' | '\u{FF0C}'
     )
+}
+
+/// The separators between the digit groups of a number: `.` in Vietnamese (`1.000.000`), `,`
+/// in English (`1,000,000`).
+const DIGIT_GROUP_SEPARATORS: [char; 2] = ['.', ','];
+
+/// Whether `text` is a number written with digit groups: one to three ASCII digits, then one
+/// or more groups of exactly three, each after a single separator, the same throughout (`.` or
+/// `,`), and at most [`MAX_WORD_BYTES`] digits in all, so that its digits run together make a
+/// token. `3.5`, `3,14`, `1.2.3` and `2024.10` are not, and neither is `1.000,000`: mixed
+/// separators mark a decimal part (Vietnamese `1.000,5`, English `1,000.5`), and running
+/// its digits together would make another number.
+pub fn is_grouped_number(text: &str) -> bool {
+    let Some(separator) = text.chars().find(|c| DIGIT_GROUP_SEPARATORS.contains(c)) else {
+        return false;
+    };
+    let all_digits = |group: &str| group.bytes().all(|b| b.is_ascii_digit());
+    let mut groups = text.split(separator);
+    let lead = groups.next().unwrap_or_default();
+    let digit_count = text.len() - text.matches(separator).count();
+    (1..=3).contains(&lead.len())
+        && all_digits(lead)
+        && groups.all(|group| group.len() == 3 && all_digits(group))
+        && digit_count <= MAX_WORD_BYTES
+}
+
+/// The digit groups of a number that [`is_grouped_number`] accepts, in order (`1`, `000`,
+/// `000` for `1.000.000`): concatenated, its token.
+pub fn digit_groups(number: &str) -> impl Iterator<Item = &str> {
+    number.split(DIGIT_GROUP_SEPARATORS)
 }
 
 /// Calls `emit` for every word of `text`, in order.
@@ -293,24 +329,55 @@ fn split_segment<'a>(
     emit: &mut impl FnMut(Word<'a>),
 ) {
     let mut part_start = 0;
+    // Whether `part_start` begins a new piece that may be a grouped number: the segment's start
+    // or after a separator other than a digit group's (`_` in `1.000.000_đồng`).
+    let mut piece_starts = true;
     let parts = segment
         .char_indices()
         .filter(|&(_, c)| is_inner_separator(c))
-        .map(|(i, c)| (i, i + c.len_utf8(), c == '_'))
-        .chain(std::iter::once((segment.len(), segment.len(), false)));
-    for (sep_start, sep_end, underscore) in parts {
+        .map(|(i, c)| (i, i + c.len_utf8(), Some(c)))
+        .chain(std::iter::once((segment.len(), segment.len(), None)));
+    for (sep_start, sep_end, separator) in parts {
         let part = &segment[part_start..sep_start];
+        let grouped_number = if piece_starts {
+            grouped_number_at(&segment[part_start..])
+        } else {
+            None
+        };
         if !part.is_empty() {
-            emit_word(part, offset + part_start, gap, emit);
+            emit_word(part, offset + part_start, grouped_number, gap, emit);
         }
-        if sep_end > sep_start {
-            *gap = gap.then(underscore);
+        if let Some(separator) = separator {
+            *gap = gap.then(separator == '_');
+            piece_starts = !DIGIT_GROUP_SEPARATORS.contains(&separator);
         }
         part_start = sep_end;
     }
 }
 
-fn emit_word<'a>(part: &'a str, start: usize, gap: &mut Gap, emit: &mut impl FnMut(Word<'a>)) {
+/// The grouped number (see [`is_grouped_number`]) that `rest` of a segment starts with, if the
+/// piece it starts with, up to a separator other than a digit group's, is one.
+fn grouped_number_at(rest: &str) -> Option<&str> {
+    // Most words start with a letter: they cost one byte's look here, not a scan.
+    if !rest.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    let piece_end = rest
+        .find(|c| is_inner_separator(c) && !DIGIT_GROUP_SEPARATORS.contains(&c))
+        .unwrap_or(rest.len());
+    let piece = &rest[..piece_end];
+    is_grouped_number(piece).then_some(piece)
+}
+
+/// Emits one part of a segment as a word, unless it is too long or holds no letter or digit;
+/// `grouped_number` is the grouped number the part starts, if any.
+fn emit_word<'a>(
+    part: &'a str,
+    start: usize,
+    grouped_number: Option<&'a str>,
+    gap: &mut Gap,
+    emit: &mut impl FnMut(Word<'a>),
+) {
     // A part can start with what belongs to nothing, such as a combining mark after `_`. Every
     // leading mark goes, alphabetic (U+1DD3) or not (U+113CE): NFD reorders a run of marks, so
     // keeping some would make a word depend on the normalisation form of its text.
@@ -328,6 +395,8 @@ fn emit_word<'a>(part: &'a str, start: usize, gap: &mut Gap, emit: &mut impl FnM
         end: start + part.len(),
         spaced_from_previous: *gap == Gap::Spaces,
         hyphened_from_previous: *gap == Gap::Hyphen,
+        // A digit is alphanumeric and never trimmed: the number starts where the part does.
+        grouped_number,
     });
     // A dropped possessive is punctuation for joining: `Nam’s defence` is no word pair.
     *gap = if part.len() == whole {
@@ -491,6 +560,65 @@ mod tests {
         assert_eq!(texts("3,14"), ["3", "14"]);
         let ws = words("1.000");
         assert!(!ws[1].spaced_from_previous, "a dot is no space");
+    }
+
+    /// The grouped numbers of `text`, as the words that start them give them.
+    fn grouped_numbers(text: &str) -> Vec<&str> {
+        words(text)
+            .iter()
+            .filter_map(|w| w.grouped_number)
+            .collect()
+    }
+
+    #[test]
+    fn numbers_with_digit_groups_are_given_whole_on_their_first_part() {
+        assert_eq!(grouped_numbers("1.000.000 đồng"), ["1.000.000"]);
+        assert_eq!(grouped_numbers("2,500 and 12.345"), ["2,500", "12.345"]);
+        // At the end of a sentence the full stop is no group separator.
+        assert_eq!(grouped_numbers("giá 2.500."), ["2.500"]);
+        // A word-segmented corpus ties the number to its unit with `_`.
+        assert_eq!(grouped_numbers("1.000.000_đồng"), ["1.000.000"]);
+        let ws = words("giá 1.000.000 đồng");
+        assert_eq!(ws[1].grouped_number, Some("1.000.000"));
+        assert!(ws[2..].iter().all(|w| w.grouped_number.is_none()));
+        assert_eq!(ws[1].start, "giá ".len());
+    }
+
+    #[test]
+    fn decimals_versions_dates_and_mixed_separators_are_no_grouped_numbers() {
+        for text in [
+            "3.5",
+            "3,14",
+            "1.2.3",
+            "2024.10",
+            "1234.567",
+            "1.000,5",
+            "1,000.000",
+            "1.0000",
+            "1.00",
+            "a1.000",
+            "1.000a",
+            "COVID-19",
+            "1000000",
+            "１.０００",
+        ] {
+            assert_eq!(grouped_numbers(text), Vec::<&str>::new(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn grouped_numbers_never_exceed_the_word_limit() {
+        // 43 digits: a token, however useless.
+        let long = format!("1{}", ".000".repeat(14));
+        assert_eq!(grouped_numbers(&long), [long.as_str()]);
+        // Over `MAX_WORD_BYTES` digits run together: only the parts, as before.
+        let at_the_limit = format!("12{}", ",000".repeat((MAX_WORD_BYTES - 2) / 3));
+        assert_eq!(at_the_limit.replace(',', "").len(), MAX_WORD_BYTES);
+        assert_eq!(grouped_numbers(&at_the_limit), [at_the_limit.as_str()]);
+        let overlong = format!("1{}", ",000".repeat(MAX_WORD_BYTES / 3 + 1));
+        assert!(overlong.replace(',', "").len() > MAX_WORD_BYTES);
+        assert!(grouped_numbers(&overlong).is_empty());
+        assert_eq!(texts(&overlong).len(), 1 + MAX_WORD_BYTES / 3 + 1);
     }
 
     #[test]

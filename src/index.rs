@@ -129,11 +129,11 @@ impl Index {
     /// index, among them one of a newer format or with settings of its own.
     pub fn outdated_format(dir: &Path, wanted: &SchemaConfig) -> Option<u32> {
         let text = std::fs::read_to_string(dir.join(SCHEMA_FILE)).ok()?;
-        let format = stored_format(&text)?;
+        let mut stored: toml::Table = toml::from_str(&text).ok()?;
+        let format = format_of(&stored)?;
         if format >= FORMAT_VERSION {
             return None;
         }
-        let mut stored: toml::Table = toml::from_str(&text).ok()?;
         let wanted_table: toml::Table = toml::from_str(&wanted.to_toml()).ok()?;
         fill_missing(&mut stored, &wanted_table);
         stored.insert(
@@ -362,7 +362,11 @@ impl Index {
 
 /// The `format` a stored schema declares, if it can be read at all.
 fn stored_format(schema_text: &str) -> Option<u32> {
-    let stored: toml::Table = toml::from_str(schema_text).ok()?;
+    format_of(&toml::from_str(schema_text).ok()?)
+}
+
+/// The `format` of a stored schema's table.
+fn format_of(stored: &toml::Table) -> Option<u32> {
     u32::try_from(stored.get("format")?.as_integer()?).ok()
 }
 

@@ -973,10 +973,6 @@ impl Searcher {
     }
 }
 
-/// The folded tokens two adjacent syllables make when written as one word (`Viet Nam` as
-/// `Vietnam`), their joined form first: such a word is not a syllable, so its lone `y` is not
-/// folded to `i`, and `công ty` written `congty` (a name, a domain) keeps `congty` beside the
-/// joined `congti`.
 /// Adds the span bonus to the score of each of `top`'s passages.
 fn add_span_bonus(
     searcher: &tantivy::Searcher,
@@ -995,6 +991,10 @@ fn add_span_bonus(
     Ok(())
 }
 
+/// The folded tokens two adjacent syllables make when written as one word (`Viet Nam` as
+/// `Vietnam`), their joined form first: such a word is not a syllable, so its lone `y` is not
+/// folded to `i`, and `công ty` written `congty` (a name, a domain) keeps `congty` beside the
+/// joined `congti`.
 fn written_together(a: &AnalyzedWord, b: &AnalyzedWord) -> Vec<String> {
     let spellings = |w: &AnalyzedWord| -> Vec<String> {
         std::iter::once(w.folded.clone())

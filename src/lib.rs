@@ -19,6 +19,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+mod hash;
 pub mod index;
 pub mod ingest;
 mod lines;

@@ -22,7 +22,6 @@
 //! are restored; accented words, numbers and other words are kept as typed and serve as
 //! context.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use tantivy::index::InvertedIndexReader;
@@ -31,6 +30,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Term, TERMINATED};
 
 use super::terms::TermInfos;
+use crate::hash::FastMap;
 use crate::text::analyzer::AnalyzedWord;
 use crate::text::unfold::accent_variants;
 
@@ -66,10 +66,10 @@ pub struct Restorer {
     /// Pair counts already computed, by the candidate forms of the two words (see
     /// [`pair_counts`]): the same word pairs come back query after query, and counting the
     /// pairs of common syllables reads long position lists.
-    pairs: Mutex<HashMap<String, Arc<Vec<Vec<u64>>>>>,
+    pairs: Mutex<FastMap<String, Arc<Vec<Vec<u64>>>>>,
     /// Folded syllable → (exact form, passages), most frequent first, at most
     /// [`MAX_CANDIDATES`].
-    forms: Mutex<HashMap<String, Candidates>>,
+    forms: Mutex<FastMap<String, Candidates>>,
 }
 
 /// Exact forms of one folded syllable with their passage counts, most frequent first.

@@ -8,13 +8,14 @@
 //! by segment id, with nothing to invalidate when a commit lands (the entries of a segment
 //! merged away are simply no longer asked for, and go when the cache is emptied at its bound).
 
-use std::collections::HashMap;
 use std::sync::Mutex;
 
 use tantivy::index::SegmentId;
 use tantivy::postings::{SegmentPostings, TermInfo};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, SegmentReader, Term};
+
+use crate::hash::FastMap;
 
 /// Most terms remembered (each with one small entry per segment).
 const MAX_TERMS: usize = 50_000;
@@ -29,7 +30,7 @@ type Found = Vec<(SegmentId, Option<TermInfo>)>;
 /// of an index.
 #[derive(Default)]
 pub struct TermInfos {
-    terms: Mutex<HashMap<Term, Found>>,
+    terms: Mutex<FastMap<Term, Found>>,
 }
 
 impl std::fmt::Debug for TermInfos {
@@ -82,7 +83,7 @@ impl TermInfos {
 
 /// `term`'s info in `segment`, remembered in `terms`.
 fn look_up(
-    terms: &mut HashMap<Term, Found>,
+    terms: &mut FastMap<Term, Found>,
     segment: &SegmentReader,
     term: &Term,
 ) -> tantivy::Result<Option<TermInfo>> {

@@ -13,8 +13,9 @@
 
 use std::borrow::Borrow;
 use std::cell::RefCell;
-use std::collections::HashSet;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
+
+use crate::hash::{FastHash, FastSet};
 
 /// Most words remembered per thread before the memo is emptied (~100 bytes each).
 pub(crate) const MAX_WORDS: usize = 1 << 16;
@@ -132,70 +133,20 @@ impl PartialEq for Packed {
 
 impl Eq for Packed {}
 
-/// A multiply-rotate hash of short strings (SipHash was a tenth of a lookup), started from a
-/// random per-memo seed so that no corpus can be written to collide in it.
-#[derive(Debug, Clone, Copy)]
-struct SeededHash(u64);
-
-impl BuildHasher for SeededHash {
-    type Hasher = WordHasher;
-
-    fn build_hasher(&self) -> WordHasher {
-        WordHasher(self.0)
-    }
-}
-
-/// The hasher of [`SeededHash`].
-struct WordHasher(u64);
-
-impl WordHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for WordHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            self.add(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut last = [0u8; 8];
-            last[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(last));
-        }
-    }
-
-    #[inline]
-    fn write_u8(&mut self, byte: u8) {
-        self.add(u64::from(byte));
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        // The table picks buckets from the low bits: bring the well-mixed high bits down.
-        self.0.rotate_left(26)
-    }
-}
-
 /// The memo of one thread.
 #[derive(Debug)]
 pub(crate) struct WordCache {
     /// The analyzer whose forms these are.
     owner: u64,
-    words: HashSet<Packed, SeededHash>,
+    /// Hashed from a random per-memo seed, so that no corpus can be written to collide in it.
+    words: FastSet<Packed>,
 }
 
 impl WordCache {
     fn new(owner: u64) -> WordCache {
-        let seed = std::collections::hash_map::RandomState::new().hash_one(owner);
         WordCache {
             owner,
-            words: HashSet::with_hasher(SeededHash(seed)),
+            words: FastSet::with_hasher(FastHash::new()),
         }
     }
 

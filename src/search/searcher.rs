@@ -627,13 +627,8 @@ impl Searcher {
         }
         let r = &self.index.config().ranking;
         let analyzer = self.index.analyzer().clone();
-        Ok(SpanBonus::new(
-            words,
-            r.span_window,
-            r.span,
-            analyzer,
-            stats,
-        )?)
+        let span = SpanBonus::new(words, r.span_window, r.span, analyzer, stats)?;
+        Ok(span.map(|s| s.with_term_infos(self.terms.clone())))
     }
 
     /// Which of `words` belong to an interrogative of `[ranking] question_words`, compared on

@@ -16,12 +16,15 @@
 //! clause it would read them for nearly every passage (7× the query time on vietnews), and its
 //! bound is too loose for the max-score loop ([`super::prune`]) to skip any.
 
+use std::sync::Arc;
+
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{Bm25StatisticsProvider, Explanation};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
 use super::bm25::idf;
+use super::terms::TermInfos;
 use crate::text::analyzer::Analyzer;
 
 /// Most terms of a segment's dictionary read to find the forms of one stem.
@@ -53,6 +56,9 @@ pub struct SpanBonus {
     window: u32,
     weight: f32,
     analyzer: Analyzer,
+    /// Where the words' postings are looked up, when set (the searcher's, which remembers
+    /// each term's lookup from one search to the next).
+    terms: Option<Arc<TermInfos>>,
 }
 
 impl std::fmt::Debug for SpanBonus {
@@ -102,7 +108,14 @@ impl SpanBonus {
             window: window.max(2),
             weight,
             analyzer,
+            terms: None,
         }))
+    }
+
+    /// The same bonus, opening its words' postings through `terms`.
+    pub fn with_term_infos(mut self, terms: Arc<TermInfos>) -> Self {
+        self.terms = Some(terms);
+        self
     }
 
     /// The bonus of each of `docs` (passages of the segment `reader`, in increasing order).
@@ -146,7 +159,11 @@ impl SpanBonus {
         let option = IndexRecordOption::WithFreqsAndPositions;
         for (i, (w, _)) in self.words.iter().enumerate() {
             let inverted = reader.inverted_index(w.term.field())?;
-            if let Some(p) = inverted.read_postings(&w.term, option)? {
+            let found = match &self.terms {
+                Some(terms) => terms.read_postings(reader, &w.term, option)?,
+                None => inverted.read_postings(&w.term, option)?,
+            };
+            if let Some(p) = found {
                 postings.push((p, i));
             }
             let Some(stem) = &w.stem else {

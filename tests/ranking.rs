@@ -226,6 +226,60 @@ fn grouped_numbers_meet_their_other_spellings() {
     assert!(hits.is_empty(), "35 is not 3.5: {hits:?}");
 }
 
+/// A price or a measure with its unit written on (`150.000đ`, `150.000VNĐ`, `1.200.000đ/tháng`,
+/// `45000đ`) is found by its number however it is grouped and by its unit, typed on or apart;
+/// the number's highlight is the number as written.
+#[test]
+fn prices_with_their_unit_written_on_meet_the_number_and_the_unit() {
+    let files = [
+        ("dong.txt", "Giá vé tàu hỏa là 150.000đ mỗi người."),
+        ("vnd.txt", "Phí dịch vụ 150.000VNĐ cho mỗi tháng."),
+        ("rent.txt", "Thuê phòng 1.200.000đ/tháng gần trường."),
+        ("plain.txt", "Cước gửi 45000đ cho mỗi kiện hàng."),
+        ("road.txt", "Tuyến đường dài 2.500km qua nhiều tỉnh."),
+        ("other.txt", "Giá vé rẻ hơn; phí ít hơn; đường ngắn hơn."),
+    ];
+    let (_dir, searcher) = searcher_over(&files);
+    each_query_finds(
+        &searcher,
+        &[
+            ("150000 đồng", "dong.txt"),
+            ("150.000 đ", "dong.txt"),
+            ("150.000đ", "dong.txt"),
+            ("150000đ", "dong.txt"),
+            ("150,000", "dong.txt"),
+            ("150.000VNĐ", "vnd.txt"),
+            ("150000 vnd", "vnd.txt"),
+            ("1200000", "rent.txt"),
+            ("1.200.000 đ/tháng", "rent.txt"),
+            ("45.000đ", "plain.txt"),
+            ("45000", "plain.txt"),
+            ("2500 km", "road.txt"),
+            ("2.500km", "road.txt"),
+        ],
+    );
+    // The unit typed tells the prices apart.
+    assert_eq!(first_path(&searcher, "150.000đ"), "dong.txt");
+    assert_eq!(first_path(&searcher, "150.000 đ"), "dong.txt");
+    assert_eq!(first_path(&searcher, "150000 vnd"), "vnd.txt");
+    assert_eq!(first_path(&searcher, "150.000VNĐ"), "vnd.txt");
+    // The number's highlight is the number as written; with the unit's right after it, the
+    // price as written.
+    let highlighted = |query: &str| -> Vec<String> {
+        let hits = searcher.search(query, 10).unwrap();
+        let hit = hits.iter().find(|h| h.path == "dong.txt").unwrap();
+        let snippet = &hit.snippet;
+        let spans = hit
+            .highlights
+            .iter()
+            .map(|&[from, to]| snippet[from..to].to_string());
+        spans.collect()
+    };
+    assert_eq!(highlighted("150000"), ["150.000"]);
+    assert_eq!(highlighted("150000 đ"), ["150.000đ"]);
+    assert_eq!(highlighted("đ"), ["đ"]);
+}
+
 #[test]
 fn accents_are_restored_from_the_index_counts() {
     let files = [

@@ -583,6 +583,64 @@ mod tests {
     }
 
     #[test]
+    fn a_price_with_its_unit_on_is_the_number_and_the_unit() {
+        let text = "giá 150.000đ";
+        let t = Analyzer::default().field_tokens(text);
+        let texts = |tokens: &[Token]| tokens.iter().map(|t| t.text.clone()).collect::<Vec<_>>();
+        assert_eq!(texts(&t.exact), ["giá", "150", "000", "đ"]);
+        assert_eq!(texts(&t.folded), ["gia", "150", "000", "d"]);
+        assert_eq!(texts(&t.joined), ["150000"]);
+        // The number's token spans the number as written, at its first group's position; the
+        // unit comes next, at its own.
+        let number = &t.joined[0];
+        assert_eq!(&text[number.offset_from..number.offset_to], "150.000");
+        assert_eq!(number.position, 1);
+        let unit = &t.folded[3];
+        assert_eq!(
+            (unit.position, &text[unit.offset_from..unit.offset_to]),
+            (3, "đ")
+        );
+        // Several letters, folded as usual, and a monthly price.
+        assert_eq!(
+            field("150.000VNĐ", FieldKind::Folded),
+            ["150", "000", "vnd"]
+        );
+        assert_eq!(field("150.000VNĐ", FieldKind::Joined), ["150000"]);
+        assert_eq!(
+            field("1.200.000đ/tháng", FieldKind::Exact),
+            ["1", "200", "000", "đ", "tháng"]
+        );
+        assert_eq!(field("1.200.000đ/tháng", FieldKind::Joined), ["1200000"]);
+        // Without groups, the number and the unit alike: as `150000 đ` would be.
+        assert_eq!(
+            field("150000đ", FieldKind::Folded),
+            field("150000 đ", FieldKind::Folded)
+        );
+        assert_eq!(field("2.500km", FieldKind::English), ["2", "500", "km"]);
+    }
+
+    #[test]
+    fn a_unit_in_nfd_has_the_tokens_of_its_composed_form() {
+        let (nfd, nfc) = ("150.000đo\u{302}\u{300}ng", "150.000đồng");
+        for kind in FieldKind::ALL {
+            assert_eq!(field(nfd, kind), field(nfc, kind), "{kind:?}");
+        }
+        let t = Analyzer::default().field_tokens(nfd);
+        let unit = &t.exact[2];
+        assert_eq!(unit.text, "đồng");
+        assert_eq!(&nfd[unit.offset_from..unit.offset_to], "đo\u{302}\u{300}ng");
+    }
+
+    #[test]
+    fn codes_and_decimals_with_letters_keep_their_tokens() {
+        assert_eq!(field("covid19", FieldKind::Folded), ["covid19"]);
+        assert_eq!(field("10h30", FieldKind::Folded), ["10h30"]);
+        assert_eq!(field("3.5km", FieldKind::Folded), ["3", "5", "km"]);
+        assert!(field("3.5km 1.2.3 2024.10", FieldKind::Joined).is_empty());
+        assert_eq!(field("COVID-19", FieldKind::Joined), ["covid19"]);
+    }
+
+    #[test]
     fn no_token_outgrows_the_word_limit() {
         use super::super::segment::MAX_WORD_BYTES;
         for groups in [14, 42, 43, 100] {

@@ -11,6 +11,10 @@
 //!   A number written with digit groups (`1.000.000`, `2,500`: see [`is_grouped_number`]) is
 //!   also given, on its first part, as a whole ([`Word::grouped_number`]), so that the analyzer
 //!   can index its digits run together (`1000000`) where `1000000` and `1,000,000` meet it.
+//! - A unit written on a number (`150.000đ`, `150000đ`, `3.500USD`, `2km`, `150m2`) splits from
+//!   it into a word of its own, so that the number and the unit are found as if a space parted
+//!   them (and `150.000đ` is a grouped number); a word that starts with a letter or has digits
+//!   after its letters (`covid19`, `10h30`) is a code and stays whole.
 //! - A trailing possessive `'s` (straight, curly `’` or modifier `ʼ` apostrophe) is dropped,
 //!   and, being English, ends any run of syllables that could be joined.
 //! - Words longer than [`MAX_WORD_BYTES`] are skipped: they are never useful search terms and
@@ -356,7 +360,8 @@ fn split_segment<'a>(
 }
 
 /// The grouped number (see [`is_grouped_number`]) that `rest` of a segment starts with, if the
-/// piece it starts with, up to a separator other than a digit group's, is one.
+/// piece it starts with, up to a separator other than a digit group's, is one, or is one with
+/// a unit written on its last group (`150.000đ`, `2.500km`: see [`number_and_unit`]).
 fn grouped_number_at(rest: &str) -> Option<&str> {
     // Most words start with a letter: they cost one byte's look here, not a scan.
     if !rest.as_bytes().first().is_some_and(u8::is_ascii_digit) {
@@ -366,7 +371,38 @@ fn grouped_number_at(rest: &str) -> Option<&str> {
         .find(|c| is_inner_separator(c) && !DIGIT_GROUP_SEPARATORS.contains(&c))
         .unwrap_or(rest.len());
     let piece = &rest[..piece_end];
-    is_grouped_number(piece).then_some(piece)
+    let last_group = piece
+        .rfind(DIGIT_GROUP_SEPARATORS)
+        .map_or(piece, |i| &piece[i + 1..]);
+    let number = match number_and_unit(last_group) {
+        Some((_, unit)) => &piece[..piece.len() - unit.len()],
+        None => piece,
+    };
+    is_grouped_number(number).then_some(number)
+}
+
+/// A part written as a number with a unit on it (`150000đ`, `000VNĐ` of `150.000VNĐ`, `2km`,
+/// `150m2`), as the number's ASCII digits and the unit: letters (with their combining marks),
+/// and, for an area or a volume, one `2` or `3` after them (`m2`, `cm3`). The reader sees two
+/// words there, and a search for the number or the unit should meet them. A part that starts
+/// with a letter (`covid19`, `mp3`) or has digits after its letters (`10h30`, `1a1`) is a code:
+/// `None`.
+fn number_and_unit(part: &str) -> Option<(&str, &str)> {
+    let digits_end = part
+        .bytes()
+        .position(|b| !b.is_ascii_digit())
+        .filter(|&end| end > 0)?;
+    let (number, unit) = part.split_at(digits_end);
+    let letters = match unit.strip_suffix(['2', '3']) {
+        Some(letters) => letters,
+        None => unit,
+    };
+    let mut chars = letters.chars();
+    let starts_with_letter = chars
+        .next()
+        .is_some_and(|c| c.is_alphabetic() && !is_combining_mark(c));
+    let is_unit = starts_with_letter && chars.all(|c| c.is_alphabetic() || is_combining_mark(c));
+    is_unit.then_some((number, unit))
 }
 
 /// Emits one part of a segment as a word, unless it is too long or holds no letter or digit;
@@ -389,15 +425,30 @@ fn emit_word<'a>(
         *gap = gap.then(false);
         return;
     }
+    // A unit written on a number (`150000đ`, the `000km` of `2.500km`) is a word of its own,
+    // right after the number, as if a space parted them; but the two are not joined (a number
+    // is no syllable), and the number's `joined` token is made of its digits only.
+    let (number, unit) = number_and_unit(part).unwrap_or((part, ""));
     emit(Word {
-        text: part,
+        text: number,
         start,
-        end: start + part.len(),
+        end: start + number.len(),
         spaced_from_previous: *gap == Gap::Spaces,
         hyphened_from_previous: *gap == Gap::Hyphen,
         // A digit is alphanumeric and never trimmed: the number starts where the part does.
         grouped_number,
     });
+    if !unit.is_empty() {
+        let start = start + number.len();
+        emit(Word {
+            text: unit,
+            start,
+            end: start + unit.len(),
+            spaced_from_previous: false,
+            hyphened_from_previous: false,
+            grouped_number: None,
+        });
+    }
     // A dropped possessive is punctuation for joining: `Nam’s defence` is no word pair.
     *gap = if part.len() == whole {
         Gap::Adjacent
@@ -597,13 +648,81 @@ mod tests {
             "1.0000",
             "1.00",
             "a1.000",
-            "1.000a",
+            // Letters then digits after the groups make a code, not a unit (`1.000a` is a
+            // number with a unit: see `a_unit_written_on_a_number_is_a_word_of_its_own`).
+            "1.000a1",
+            "3.5km",
             "COVID-19",
             "1000000",
             "１.０００",
         ] {
             assert_eq!(grouped_numbers(text), Vec::<&str>::new(), "{text:?}");
         }
+    }
+
+    /// Each word of `text` with its byte range.
+    fn spans(text: &str) -> Vec<(&str, usize, usize)> {
+        words(text)
+            .iter()
+            .map(|w| (w.text, w.start, w.end))
+            .collect()
+    }
+
+    #[test]
+    fn a_unit_written_on_a_number_is_a_word_of_its_own() {
+        assert_eq!(texts("giá 150.000đ"), ["giá", "150", "000", "đ"]);
+        assert_eq!(grouped_numbers("giá 150.000đ"), ["150.000"]);
+        assert_eq!(texts("150.000VNĐ"), ["150", "000", "VNĐ"]);
+        assert_eq!(grouped_numbers("150.000VNĐ"), ["150.000"]);
+        assert_eq!(texts("3,500USD"), ["3", "500", "USD"]);
+        assert_eq!(grouped_numbers("3,500USD 2.500km"), ["3,500", "2.500"]);
+        // The unit of a monthly price ends at the slash.
+        assert_eq!(texts("1.200.000đ/tháng"), ["1", "200", "000", "đ", "tháng"]);
+        assert_eq!(grouped_numbers("1.200.000đ/tháng"), ["1.200.000"]);
+        // Without digit groups too: the number and its unit.
+        assert_eq!(
+            texts("150000đ 20km 000đ"),
+            ["150000", "đ", "20", "km", "000", "đ"]
+        );
+        assert!(grouped_numbers("150000đ 000đ").is_empty());
+        // An area or a volume: one `2` or `3` after the letters.
+        assert_eq!(texts("1.200m2 5cm3"), ["1", "200", "m2", "5", "cm3"]);
+        assert_eq!(grouped_numbers("1.200m2"), ["1.200"]);
+        // The unit sits right after the number: no space, no hyphen before it.
+        let ws = words("150.000đ");
+        assert!(!ws[2].spaced_from_previous && !ws[2].hyphened_from_previous);
+        assert!(ws[2].grouped_number.is_none());
+        let ws = words("đồng 150000đ");
+        assert!(ws[1].spaced_from_previous && !ws[2].spaced_from_previous);
+    }
+
+    #[test]
+    fn a_unit_keeps_its_bytes_as_written_even_in_nfd() {
+        let text = "giá 150.000đo\u{302}\u{300}ng";
+        assert_eq!(
+            spans(text),
+            [
+                ("giá", 0, 4),
+                ("150", 5, 8),
+                ("000", 9, 12),
+                ("đo\u{302}\u{300}ng", 12, text.len())
+            ]
+        );
+        assert_eq!(grouped_numbers(text), ["150.000"]);
+        // Composed, the same words.
+        assert_eq!(texts("150.000đồng"), ["150", "000", "đồng"]);
+        let text = "2.500KM";
+        assert_eq!(spans(text), [("2", 0, 1), ("500", 2, 5), ("KM", 5, 7)]);
+    }
+
+    #[test]
+    fn codes_of_letters_and_digits_are_left_whole() {
+        for code in ["covid19", "mp3", "H5N1", "10h30", "4a1", "1m23"] {
+            assert_eq!(texts(code), [code], "{code:?}");
+        }
+        assert_eq!(texts("COVID-19"), ["COVID", "19"]);
+        // A mark after the digits is no unit's first letter.
+        assert_eq!(texts("150\u{301}đ"), ["150\u{301}đ"]);
     }
 
     #[test]

@@ -280,6 +280,35 @@ fn prices_with_their_unit_written_on_meet_the_number_and_the_unit() {
     assert_eq!(highlighted("đ"), ["đ"]);
 }
 
+/// An excluded number removes the passages that a search for it finds: itself however its
+/// digits are grouped, with or without a unit written on; not another number sharing a group.
+#[test]
+fn an_excluded_number_is_excluded_however_it_is_grouped() {
+    let files = [
+        ("dots.txt", "Vốn điều lệ 2.500 tỷ đồng."),
+        ("commas.txt", "Vốn điều lệ 2,500 tỷ đồng."),
+        ("plain.txt", "Vốn điều lệ 2500 tỷ đồng."),
+        ("unit.txt", "Vốn điều lệ 2.500tỷ đồng."),
+        ("near.txt", "Vốn điều lệ 2.600 tỷ đồng, 500 tỷ vay."),
+    ];
+    let (_dir, searcher) = searcher_over(&files);
+    let paths = |query: &str| -> Vec<String> {
+        let mut paths: Vec<String> = (searcher.search(query, 10).unwrap())
+            .into_iter()
+            .map(|h| h.path)
+            .collect();
+        paths.sort();
+        paths
+    };
+    assert_eq!(paths("vốn").len(), 5);
+    for query in ["vốn -2500", "vốn -2.500", "vốn -2,500"] {
+        assert_eq!(paths(query), ["near.txt"], "{query}");
+    }
+    // A phrase of a number and a word is excluded as written, a unit written on the number
+    // being a word of its own.
+    assert_eq!(paths("vốn -\"2.500 tỷ\""), ["near.txt", "plain.txt"]);
+}
+
 #[test]
 fn accents_are_restored_from_the_index_counts() {
     let files = [

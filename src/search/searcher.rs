@@ -878,7 +878,8 @@ impl Searcher {
     }
 
     /// What an excluded word or phrase removes: an unaccented word excludes every accented
-    /// form (`-ban`: ban, bán, bạn), an accented one only itself (`-bán`).
+    /// form (`-ban`: ban, bán, bạn), an accented one only itself (`-bán`), and a number
+    /// every spelling of it that its query finds (`-2500`: 2500, 2.500, 2,500).
     fn exclusion(&self, words: &[AnalyzedWord]) -> Option<Box<dyn Query>> {
         let f = self.index.fields();
         let accented = words.iter().any(AnalyzedWord::has_diacritics);
@@ -888,14 +889,25 @@ impl Searcher {
             (f.body_field(FieldKind::Folded), |w| &w.folded)
         };
         let terms: Vec<Term> = words.iter().map(|w| self.term(field, form(w))).collect();
-        match terms.len() {
-            0 => None,
-            1 => Some(Box::new(TermQuery::new(
+        let written: Box<dyn Query> = match terms.len() {
+            0 => return None,
+            1 => Box::new(TermQuery::new(
                 terms.into_iter().next().expect("one term"),
                 IndexRecordOption::Basic,
-            ))),
-            _ => Some(Box::new(PhraseQuery::new(terms))),
+            )),
+            _ => Box::new(PhraseQuery::new(terms)),
+        };
+        let Some(digits) = excluded_number(words) else {
+            return Some(written);
+        };
+        // The number run together, as `joined` holds a grouped number and `folded` a plain one.
+        let mut spellings = vec![(Occur::Should, written)];
+        for kind in [FieldKind::Joined, FieldKind::Folded] {
+            let term = self.term(f.body_field(kind), digits);
+            let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+            spellings.push((Occur::Should, q));
         }
+        Some(Box::new(BooleanQuery::new(spellings)))
     }
 
     /// A filter matching the documents whose path matches one of `globs`.
@@ -986,6 +998,20 @@ fn add_span_bonus(
         }
     }
     Ok(())
+}
+
+/// The digits of an excluded term that is one number and nothing else, run together: a plain
+/// number (`2500`) or a number written with digit groups (`2.500`, whose words are its groups).
+fn excluded_number(words: &[AnalyzedWord]) -> Option<&str> {
+    match words {
+        [w] if w.folded.bytes().all(|b| b.is_ascii_digit()) => Some(&w.folded),
+        [first, ..] => {
+            let digits = first.grouped_number.as_deref()?;
+            // Groups of three after a lead of one to three digits: one word per group.
+            (words.len() == digits.len().div_ceil(3)).then_some(digits)
+        }
+        [] => None,
+    }
 }
 
 /// The folded tokens two adjacent syllables make when written as one word (`Viet Nam` as

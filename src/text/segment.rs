@@ -386,13 +386,21 @@ fn grouped_number_at(rest: &str) -> Option<&str> {
 /// and, for an area or a volume, one `2` or `3` after them (`m2`, `cm3`). The reader sees two
 /// words there, and a search for the number or the unit should meet them. A part that starts
 /// with a letter (`covid19`, `mp3`) or has digits after its letters (`10h30`, `1a1`) is a code:
-/// `None`.
+/// `None`; so is an English number with its ending (`1960s`, `21st`, `3rd`, `19th`): a decade or
+/// an ordinal is a word of its own, not a number of something.
 fn number_and_unit(part: &str) -> Option<(&str, &str)> {
+    const ENGLISH_ENDINGS: [&str; 5] = ["s", "st", "nd", "rd", "th"];
     let digits_end = part
         .bytes()
         .position(|b| !b.is_ascii_digit())
         .filter(|&end| end > 0)?;
     let (number, unit) = part.split_at(digits_end);
+    if ENGLISH_ENDINGS
+        .iter()
+        .any(|ending| unit.eq_ignore_ascii_case(ending))
+    {
+        return None;
+    }
     let letters = match unit.strip_suffix(['2', '3']) {
         Some(letters) => letters,
         None => unit,
@@ -717,7 +725,9 @@ mod tests {
 
     #[test]
     fn codes_of_letters_and_digits_are_left_whole() {
-        for code in ["covid19", "mp3", "H5N1", "10h30", "4a1", "1m23"] {
+        for code in [
+            "covid19", "mp3", "H5N1", "10h30", "4a1", "1m23", "1960s", "21st", "3RD",
+        ] {
             assert_eq!(texts(code), [code], "{code:?}");
         }
         assert_eq!(texts("COVID-19"), ["COVID", "19"]);

@@ -15,7 +15,9 @@
 //!   pair's `joined` token are read ([`pair_counts_within`]): the two syllables with only
 //!   spaces between, as typed in the query. Reading every passage holding both words cost a
 //!   third of a stripped query's time, and the spaced pairs restore slightly better
-//!   (stripped ViQuAD questions: 95.2% → 95.3% of syllables).
+//!   (stripped ViQuAD questions: 95.2% → 95.3% of syllables). A common pair's count is
+//!   estimated from the first 300 such passages (`PAIR_SAMPLE`), scaled up by the part of the
+//!   index they were found in.
 //!
 //! The best sequence of forms is found with Viterbi over a bigram model interpolated with the
 //! unigram one. Only words typed without any diacritic that are possible Vietnamese syllables
@@ -47,6 +49,16 @@ const MAX_CACHED_PAIRS: usize = 50_000;
 /// in the index decide, the unigram counts only break ties between unseen pairs (measured on
 /// stripped ViQuAD questions, even ids: 0.5 → 84%, 0.9 → 91%, 0.999 → 94.8% of syllables).
 const PAIR_WEIGHT: f64 = 0.999;
+
+/// Most passages whose positions one pair count of the model reads; the counts are then
+/// scaled up by the part of the index read (passages are in indexing order, as good a sample
+/// as any). A common pair such as `co the` is adjacent in over twenty thousand passages of a
+/// news corpus: reading them all made restoration a fifth of the time of a search, averaged
+/// over written and unaccented questions. On the 2,653 stripped ViQuAD questions searched in
+/// the 45,000 news articles, restoration gets 94.82% of syllables right reading every
+/// passage, 94.80% reading 1,000, 94.77% reading 300; restoration's time per question falls
+/// from 1.95 to 1.3 and 0.85 ms.
+const PAIR_SAMPLE: u64 = 300;
 
 /// Most folded syllables whose candidates a model keeps (a handful of forms each).
 const MAX_CACHED_SYLLABLES: usize = 50_000;
@@ -196,14 +208,14 @@ impl Restorer {
         {
             return found.clone();
         }
-        let counts = Arc::new(count_pairs(
-            &self.searcher,
-            &self.terms,
+        let pairs = Pairs {
             exact,
             joined,
             left,
             right,
-        ));
+        };
+        let (counts, _) = pairs.count(&self.searcher, &self.terms, Some(PAIR_SAMPLE));
+        let counts = Arc::new(counts);
         let mut pairs = self.pairs.lock().unwrap_or_else(|e| e.into_inner());
         if pairs.len() >= MAX_CACHED_PAIRS {
             // Bounded memory: start over rather than track recency.
@@ -336,122 +348,165 @@ pub fn pair_counts_within(
     left: &[&str],
     right: &[&str],
 ) -> Vec<Vec<u64>> {
-    count_pairs(searcher, &TermInfos::new(), exact, joined, left, right)
+    let pairs = Pairs {
+        exact,
+        joined,
+        left,
+        right,
+    };
+    pairs.count(searcher, &TermInfos::new(), None).0
 }
 
-/// [`pair_counts_within`], looking postings up through `terms`.
-fn count_pairs(
-    searcher: &tantivy::Searcher,
-    terms: &TermInfos,
+/// What a pair count counts: each form of `left` directly followed by each form of `right` in
+/// the `exact` field, in the passages holding `joined` (every passage when `None`).
+struct Pairs<'a> {
     exact: Field,
-    joined: Option<&Term>,
-    left: &[&str],
-    right: &[&str],
-) -> Vec<Vec<u64>> {
-    let mut counts = vec![vec![0u64; right.len()]; left.len()];
-    for segment in searcher.segment_readers() {
-        // An unreadable segment counts nothing, as a failed phrase count did.
-        let _ = count_segment_pairs(segment, terms, exact, joined, left, right, &mut counts);
-    }
-    counts
+    joined: Option<&'a Term>,
+    left: &'a [&'a str],
+    right: &'a [&'a str],
 }
 
-fn count_segment_pairs(
-    segment: &tantivy::SegmentReader,
-    terms: &TermInfos,
-    exact: Field,
-    joined: Option<&Term>,
-    left: &[&str],
-    right: &[&str],
-    counts: &mut [Vec<u64>],
-) -> tantivy::Result<()> {
-    let mut within = match joined {
-        Some(term) => match terms.read_postings(segment, term, IndexRecordOption::Basic)? {
-            Some(postings) => Some(postings),
-            None => return Ok(()),
-        },
-        None => None,
-    };
-    let open = |forms: &[&str]| -> tantivy::Result<Vec<Option<SegmentPostings>>> {
-        forms
-            .iter()
-            .map(|f| {
-                let term = Term::from_field_text(exact, f);
-                terms.read_postings(segment, &term, IndexRecordOption::WithFreqsAndPositions)
-            })
-            .collect()
-    };
-    let mut left = open(left)?;
-    let mut right = open(right)?;
-    if left.iter().all(Option::is_none) || right.iter().all(Option::is_none) {
-        return Ok(());
+impl Pairs<'_> {
+    /// The counts (`[a][b]`), postings looked up through `terms`; with a `sample`, reading at
+    /// most that many passages, the largest segments first, and scaling the counts up by the
+    /// part of the index read. Also says how many passages were read.
+    fn count(
+        &self,
+        searcher: &tantivy::Searcher,
+        terms: &TermInfos,
+        sample: Option<u64>,
+    ) -> (Vec<Vec<u64>>, u64) {
+        let mut counts = vec![vec![0u64; self.right.len()]; self.left.len()];
+        let mut segments: Vec<&tantivy::SegmentReader> =
+            searcher.segment_readers().iter().collect();
+        // The largest first: a common pair's sample is then read from one segment, whose
+        // postings are opened once.
+        segments.sort_by_key(|s| std::cmp::Reverse(s.max_doc()));
+        let all_docs: u64 = segments.iter().map(|s| u64::from(s.max_doc())).sum();
+        let sample = sample.unwrap_or(u64::MAX);
+        let mut budget = sample;
+        let mut docs_read = 0u64;
+        for segment in segments {
+            // An unreadable segment counts nothing, as a failed phrase count did.
+            match self.count_in_segment(segment, terms, &mut budget, &mut counts) {
+                Ok(Some(last)) => {
+                    // The sample is full: scale up by the part of the index read.
+                    docs_read += u64::from(last) + 1;
+                    let scale = all_docs as f64 / docs_read as f64;
+                    for count in counts.iter_mut().flatten() {
+                        *count = (*count as f64 * scale).round() as u64;
+                    }
+                    break;
+                }
+                Ok(None) | Err(_) => docs_read += u64::from(segment.max_doc()),
+            }
+        }
+        (counts, sample - budget)
     }
-    let alive = segment.alive_bitset();
-    let mut a_pos = Vec::new();
-    let mut b_positions: Vec<Vec<u32>> = vec![Vec::new(); right.len()];
-    let first = |lists: &[Option<SegmentPostings>]| -> DocId {
-        lists
-            .iter()
-            .flatten()
-            .map(|p| p.doc())
-            .min()
-            .unwrap_or(TERMINATED)
-    };
-    let seek = |lists: &mut [Option<SegmentPostings>], target: DocId| {
-        for p in lists.iter_mut().flatten() {
-            if p.doc() < target {
-                p.seek(target);
-            }
+
+    /// Adds to `counts` the pairs of one segment, reading at most `budget` passages (lowered
+    /// by those read); when the budget runs out, says the last passage read (`None`: the
+    /// whole segment was read).
+    fn count_in_segment(
+        &self,
+        segment: &tantivy::SegmentReader,
+        terms: &TermInfos,
+        budget: &mut u64,
+        counts: &mut [Vec<u64>],
+    ) -> tantivy::Result<Option<DocId>> {
+        let exact = self.exact;
+        let mut within = match self.joined {
+            Some(term) => match terms.read_postings(segment, term, IndexRecordOption::Basic)? {
+                Some(postings) => Some(postings),
+                None => return Ok(None),
+            },
+            None => None,
+        };
+        let open = |forms: &[&str]| -> tantivy::Result<Vec<Option<SegmentPostings>>> {
+            forms
+                .iter()
+                .map(|f| {
+                    let term = Term::from_field_text(exact, f);
+                    terms.read_postings(segment, &term, IndexRecordOption::WithFreqsAndPositions)
+                })
+                .collect()
+        };
+        let mut left = open(self.left)?;
+        let mut right = open(self.right)?;
+        if left.iter().all(Option::is_none) || right.iter().all(Option::is_none) {
+            return Ok(None);
         }
-    };
-    // Leapfrog between the passages holding a left form, those holding a right form (and
-    // those holding the joined token), as a phrase query's intersection does: each side
-    // skips ahead to the others.
-    loop {
-        let (l, r) = (first(&left), first(&right));
-        if l == TERMINATED || r == TERMINATED {
-            return Ok(());
-        }
-        // The passage both sides (and the joined token, when asked) can next be in.
-        let mut target = l.max(r);
-        if let Some(within) = within.as_mut() {
-            if within.doc() < target {
-                within.seek(target);
-            }
-            target = within.doc();
-            if target == TERMINATED {
-                return Ok(());
-            }
-        }
-        if l < target {
-            seek(&mut left, target);
-            continue;
-        }
-        if r < target {
-            seek(&mut right, target);
-            continue;
-        }
-        let doc = l;
-        if alive.is_none_or(|a| a.is_alive(doc)) {
-            for (k, postings) in right.iter_mut().enumerate() {
-                b_positions[k].clear();
-                if let Some(p) = postings.as_mut().filter(|p| p.doc() == doc) {
-                    p.positions(&mut b_positions[k]);
+        let alive = segment.alive_bitset();
+        let mut a_pos = Vec::new();
+        let mut b_positions: Vec<Vec<u32>> = vec![Vec::new(); right.len()];
+        let first = |lists: &[Option<SegmentPostings>]| -> DocId {
+            lists
+                .iter()
+                .flatten()
+                .map(|p| p.doc())
+                .min()
+                .unwrap_or(TERMINATED)
+        };
+        let seek = |lists: &mut [Option<SegmentPostings>], target: DocId| {
+            for p in lists.iter_mut().flatten() {
+                if p.doc() < target {
+                    p.seek(target);
                 }
             }
-            for (j, postings) in left.iter_mut().enumerate() {
-                if let Some(p) = postings.as_mut().filter(|p| p.doc() == doc) {
-                    p.positions(&mut a_pos);
-                    for (k, b) in b_positions.iter().enumerate() {
-                        if follows(&a_pos, b) {
-                            counts[j][k] += 1;
+        };
+        // Leapfrog between the passages holding a left form, those holding a right form (and
+        // those holding the joined token), as a phrase query's intersection does: each side
+        // skips ahead to the others.
+        loop {
+            let (l, r) = (first(&left), first(&right));
+            if l == TERMINATED || r == TERMINATED {
+                return Ok(None);
+            }
+            // The passage both sides (and the joined token, when asked) can next be in.
+            let mut target = l.max(r);
+            if let Some(within) = within.as_mut() {
+                if within.doc() < target {
+                    within.seek(target);
+                }
+                target = within.doc();
+                if target == TERMINATED {
+                    return Ok(None);
+                }
+            }
+            if l < target {
+                seek(&mut left, target);
+                continue;
+            }
+            if r < target {
+                seek(&mut right, target);
+                continue;
+            }
+            let doc = l;
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                for (k, postings) in right.iter_mut().enumerate() {
+                    b_positions[k].clear();
+                    if let Some(p) = postings.as_mut().filter(|p| p.doc() == doc) {
+                        p.positions(&mut b_positions[k]);
+                    }
+                }
+                for (j, postings) in left.iter_mut().enumerate() {
+                    if let Some(p) = postings.as_mut().filter(|p| p.doc() == doc) {
+                        p.positions(&mut a_pos);
+                        for (k, b) in b_positions.iter().enumerate() {
+                            if follows(&a_pos, b) {
+                                counts[j][k] += 1;
+                            }
                         }
                     }
                 }
+                *budget -= 1;
+                if *budget == 0 {
+                    return Ok(Some(doc));
+                }
             }
+            seek(&mut left, doc + 1);
+            seek(&mut right, doc + 1);
         }
-        seek(&mut left, doc + 1);
-        seek(&mut right, doc + 1);
     }
 }
 
@@ -497,4 +552,46 @@ pub fn suggestion(query: &str, words: &[AnalyzedWord], restored: &[String]) -> O
     }
     out.push_str(&query[last..]);
     changed.then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::analyzer::FieldKind;
+
+    #[test]
+    fn a_sampled_pair_count_reads_at_most_the_sample_and_scales_up() {
+        // 400 one-passage files: `có thể` in three of every four, `cơ thể` in the fourth.
+        let corpus = tempfile::tempdir().unwrap();
+        for i in 0..400 {
+            let text = if i % 4 == 0 {
+                "cơ thể con người"
+            } else {
+                "có thể làm được"
+            };
+            std::fs::write(corpus.path().join(format!("{i:03}.txt")), text).unwrap();
+        }
+        let index_dir = corpus.path().join(".tim");
+        let options = crate::IndexOptions::default();
+        crate::index_directory(corpus.path(), &index_dir, &options, &mut crate::NoProgress)
+            .unwrap();
+        let index = crate::Index::open(&index_dir).unwrap();
+        let searcher = index.tantivy().reader().unwrap().searcher();
+        let exact = index.fields().body_field(FieldKind::Exact);
+        let within = Term::from_field_text(index.fields().body_field(FieldKind::Joined), "cothe");
+        let pairs = Pairs {
+            exact,
+            joined: Some(&within),
+            left: &["có", "cơ"],
+            right: &["thể"],
+        };
+        let count = |sample| pairs.count(&searcher, &TermInfos::new(), sample);
+        let (all, read) = count(None);
+        assert_eq!((all, read), (vec![vec![300], vec![100]], 400));
+        let (sampled, read) = count(Some(40));
+        assert_eq!(read, 40);
+        // Scaled from a tenth of the passages: near the true counts, in the same order.
+        assert!((240..=360).contains(&sampled[0][0]), "{sampled:?}");
+        assert!((60..=140).contains(&sampled[1][0]), "{sampled:?}");
+    }
 }

@@ -371,6 +371,7 @@ impl Weight for Plan {
             &self.leaves.iter().map(|l| l.bound).collect::<Vec<_>>(),
             &mut excluded,
             threshold.max(below_floor),
+            reader.max_doc(),
             &mut |doc, score| {
                 reached = callback(doc, score);
                 reached.max(below_floor)
@@ -425,6 +426,13 @@ impl LeafScorer {
         }
     }
 
+    fn size_hint(&self) -> u32 {
+        match self {
+            LeafScorer::Bm25(s) => s.size_hint(),
+            LeafScorer::Other(s) => s.size_hint(),
+        }
+    }
+
     #[inline]
     fn score(&mut self) -> Score {
         match self {
@@ -448,13 +456,15 @@ const FIRST_WINDOW: u32 = 128;
 /// Window by window, the essential leaves are read through (their scores summed per passage
 /// into what the passage can reach); only the passages whose reach, plus the bounds of the
 /// non-essential leaves, passes the threshold are looked up in the non-essential leaves (by
-/// `seek`, largest bound first, dropped as soon as they cannot make it) and summed exactly.
+/// `seek`, those likeliest to take the most off the passage's reach first, dropped as soon as
+/// they cannot make it) and summed exactly. `max_doc` is the segment's size.
 fn max_score(
     root: &Node,
     leaves: &mut [LeafScorer],
     bounds: &[f64],
     excluded: &mut [Box<dyn Scorer>],
     mut threshold: Score,
+    max_doc: DocId,
     callback: &mut dyn FnMut(DocId, Score) -> Score,
 ) {
     // Leaves with postings in this segment, by increasing bound; `prefix[j]` is the sum of the
@@ -467,6 +477,20 @@ fn max_score(
     for (j, &i) in order.iter().enumerate() {
         prefix[j + 1] = prefix[j] + bounds[i];
     }
+    // What looking a leaf up is expected to take off a passage's reach: its whole bound when
+    // the passage lacks it, so a leaf's bound times the share of passages without it. Looking
+    // the leaves up in that order drops a hopeless passage after fewer seeks than by bound
+    // alone (the commonest syllables, which most passages hold, take off little).
+    let expected_cut: Vec<f64> = (0..leaves.len())
+        .map(|i| {
+            // (An unbounded leaf is always essential, never looked up.)
+            let held = f64::from(leaves[i].size_hint()) / f64::from(max_doc.max(1));
+            bounds[i] * (1.0 - held.min(1.0))
+        })
+        .collect();
+    // The non-essential leaves in that order, for the `essential` they were sorted for.
+    let mut look_ups: Vec<usize> = Vec::new();
+    let mut look_ups_for = usize::MAX;
     let mut reach = vec![0.0f64; WINDOW as usize];
     // Per passage of the window, a linked list of its essential leaves' scores in `found`.
     let mut head = vec![u32::MAX; WINDOW as usize];
@@ -512,6 +536,12 @@ fn max_score(
                 doc = leaf.advance();
             }
         }
+        if look_ups_for != essential {
+            look_ups_for = essential;
+            look_ups.clear();
+            look_ups.extend_from_slice(&order[..essential]);
+            look_ups.sort_by(|&a, &b| expected_cut[b].total_cmp(&expected_cut[a]));
+        }
         let base = prefix[essential];
         for (word, slot) in present.iter_mut().enumerate() {
             let mut bits = std::mem::take(slot);
@@ -528,8 +558,7 @@ fn max_score(
                     scores[i] = None;
                 }
                 touched.clear();
-                // Largest bounds first: they decide soonest whether the passage can make it.
-                for &i in order[..essential].iter().rev() {
+                for &i in &look_ups {
                     if can <= t {
                         break;
                     }

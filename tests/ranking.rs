@@ -192,8 +192,9 @@ fn hyphenated_words_meet_their_one_word_spelling() {
 }
 
 /// A number written with digit groups (`1.000.000`, `2,500`) meets the same number written with
-/// the other separator or none (`1000000`, `2500`), both ways; a decimal (`3.5`) is no
-/// grouped number and does not meet `35`.
+/// the other separator or none (`1000000`, `2500`), both ways, and so does the whole part of a
+/// decimal number written with groups (`1.234,5`); a decimal (`3.5`) is no grouped number and
+/// does not meet `35`, nor does `1.234,5` meet `12345`.
 #[test]
 fn grouped_numbers_meet_their_other_spellings() {
     let files = [
@@ -201,6 +202,7 @@ fn grouped_numbers_meet_their_other_spellings() {
         ("commas.txt", "A ticket costs 7,250 dollars."),
         ("plain.txt", "Doanh thu 4800 tỷ trong quý."),
         ("decimal.txt", "Lãi suất 3.5 phần trăm."),
+        ("profit.txt", "Lợi nhuận đạt 1.234,5 tỷ đồng trong năm."),
         ("other.txt", "Giá vé rẻ hơn; vốn ít hơn."),
     ];
     let (_dir, searcher) = searcher_over(&files);
@@ -216,6 +218,9 @@ fn grouped_numbers_meet_their_other_spellings() {
             ("7.250", "commas.txt"),
             ("4.800 tỷ", "plain.txt"),
             ("4,800", "plain.txt"),
+            ("1234", "profit.txt"),
+            ("1,234", "profit.txt"),
+            ("1.234,5", "profit.txt"),
         ],
     );
     // The highlight is the number as written.
@@ -224,6 +229,8 @@ fn grouped_numbers_meet_their_other_spellings() {
     assert_eq!(&hits[0].snippet[from..to], "1.000.000", "{hits:?}");
     let hits = searcher.search("35", 10).unwrap();
     assert!(hits.is_empty(), "35 is not 3.5: {hits:?}");
+    let hits = searcher.search("12345", 10).unwrap();
+    assert!(hits.is_empty(), "12345 is not 1.234,5: {hits:?}");
 }
 
 /// A price or a measure with its unit written on (`150.000đ`, `150.000VNĐ`, `1.200.000đ/tháng`,

@@ -70,7 +70,8 @@ const DIGIT_GROUP_SEPARATORS: [char; 2] = ['.', ','];
 /// `,`), and at most [`MAX_WORD_BYTES`] digits in all, so that its digits run together make a
 /// token. `3.5`, `3,14`, `1.2.3` and `2024.10` are not, and neither is `1.000,000`: mixed
 /// separators mark a decimal part (Vietnamese `1.000,5`, English `1,000.5`), and running
-/// its digits together would make another number.
+/// its digits together would make another number (the segmenter gives the grouped whole
+/// part of such a number, `1.000`: see [`Word::grouped_number`]).
 pub fn is_grouped_number(text: &str) -> bool {
     let Some(separator) = text.chars().find(|c| DIGIT_GROUP_SEPARATORS.contains(c)) else {
         return false;
@@ -361,7 +362,10 @@ fn split_segment<'a>(
 
 /// The grouped number (see [`is_grouped_number`]) that `rest` of a segment starts with, if the
 /// piece it starts with, up to a separator other than a digit group's, is one, or is one with
-/// a unit written on its last group (`150.000đ`, `2.500km`: see [`number_and_unit`]).
+/// a unit written on its last group (`150.000đ`, `2.500km`: see [`number_and_unit`]), or is
+/// one followed by a decimal part after the other separator (`1.234,5` and `1,234.5` give
+/// `1.234` and `1,234`: their whole part is the grouped number, as the whole part `3` of
+/// `3.5` is a word of its own).
 fn grouped_number_at(rest: &str) -> Option<&str> {
     // Most words start with a letter: they cost one byte's look here, not a scan.
     if !rest.as_bytes().first().is_some_and(u8::is_ascii_digit) {
@@ -378,7 +382,18 @@ fn grouped_number_at(rest: &str) -> Option<&str> {
         Some((_, unit)) => &piece[..piece.len() - unit.len()],
         None => piece,
     };
-    is_grouped_number(number).then_some(number)
+    if is_grouped_number(number) {
+        return Some(number);
+    }
+    // A decimal part: digits after the last separator, which is not the groups' one.
+    let (last, separator) = number
+        .char_indices()
+        .rfind(|(_, c)| DIGIT_GROUP_SEPARATORS.contains(c))?;
+    let (whole, decimals) = (&number[..last], &number[last + separator.len_utf8()..]);
+    let is_decimal_part = !decimals.is_empty()
+        && decimals.bytes().all(|b| b.is_ascii_digit())
+        && !whole.contains(separator);
+    (is_decimal_part && is_grouped_number(whole)).then_some(whole)
 }
 
 /// A part written as a number with a unit on it (`150000đ`, `000VNĐ` of `150.000VNĐ`, `2km`,
@@ -644,6 +659,21 @@ mod tests {
     }
 
     #[test]
+    fn the_whole_part_of_a_decimal_number_is_a_grouped_number() {
+        assert_eq!(grouped_numbers("1.234,5 tỷ"), ["1.234"]);
+        assert_eq!(grouped_numbers("1,234.56 dollars"), ["1,234"]);
+        assert_eq!(grouped_numbers("2.500.000,75"), ["2.500.000"]);
+        assert_eq!(grouped_numbers("1.000,000"), ["1.000"]);
+        // With a unit written on the decimals, as on the groups.
+        assert_eq!(grouped_numbers("1.234,5đ"), ["1.234"]);
+        assert_eq!(texts("1.234,5đ"), ["1", "234", "5", "đ"]);
+        // Not a decimal part: the groups' own separator, a code, or no groups before it.
+        for text in ["1.234.5", "1.234,5a1", "3,5", "12,34.5", "1.23,5"] {
+            assert_eq!(grouped_numbers(text), Vec::<&str>::new(), "{text:?}");
+        }
+    }
+
+    #[test]
     fn decimals_versions_dates_and_mixed_separators_are_no_grouped_numbers() {
         for text in [
             "3.5",
@@ -651,8 +681,6 @@ mod tests {
             "1.2.3",
             "2024.10",
             "1234.567",
-            "1.000,5",
-            "1,000.000",
             "1.0000",
             "1.00",
             "a1.000",

@@ -9,8 +9,9 @@
 //! - `.`, `:`, `,` and `·` inside a word split it (`1.000.000`, `example.com`, `a:b`), so codes
 //!   and numbers are searchable by their parts; a phrase of the parts finds them as written.
 //!   A number written with digit groups (`1.000.000`, `2,500`: see [`is_grouped_number`]) is
-//!   also given, on its first part, as a whole ([`Word::grouped_number`]), so that the analyzer
-//!   can index its digits run together (`1000000`) where `1000000` and `1,000,000` meet it.
+//!   also given, on its first part, as a whole ([`Word::grouped_number`]; for a decimal
+//!   number, its whole part: `1.234` of `1.234,5`), so that the analyzer can index its digits
+//!   run together (`1000000`) where `1000000` and `1,000,000` meet it.
 //! - A unit written on a number (`150.000đ`, `150000đ`, `3.500USD`, `2km`, `150m2`) splits from
 //!   it into a word of its own, so that the number and the unit are found as if a space parted
 //!   them (and `150.000đ` is a grouped number); a word that starts with a letter or has digits
@@ -43,7 +44,8 @@ pub struct Word<'a> {
     /// `covid19` and `email` meet them.
     pub hyphened_from_previous: bool,
     /// On the first part of a number written with digit groups (`1` of `1.000.000`), the whole
-    /// number as written, which starts where this word does; `None` on any other word.
+    /// number as written, which starts where this word does (for a decimal number, its whole
+    /// part: `1.234` of `1.234,5`); `None` on any other word.
     pub grouped_number: Option<&'a str>,
 }
 
@@ -674,7 +676,7 @@ mod tests {
     }
 
     #[test]
-    fn decimals_versions_dates_and_mixed_separators_are_no_grouped_numbers() {
+    fn decimals_versions_and_dates_are_no_grouped_numbers() {
         for text in [
             "3.5",
             "3,14",

@@ -21,7 +21,7 @@ use crate::text::spelling::Spelling;
 pub const DEFAULT_SCHEMA_TOML: &str = include_str!("../index-schema/default.toml");
 
 /// The on-disk layout version this build of timkiem reads and writes.
-pub const FORMAT_VERSION: u32 = 7;
+pub const FORMAT_VERSION: u32 = 8;
 
 /// A parsed index schema.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -290,8 +290,12 @@ pub struct IndexFields {
     pub byte_start: Field,
     /// Byte offset one past the passage's end.
     pub byte_end: Field,
-    /// 1-based first line of the passage.
+    /// 1-based first line of the passage (in the source file: for an HTML page, the line of
+    /// the page its text starts on).
     pub line: Field,
+    /// For a passage of an HTML page, where its text comes from in the page
+    /// ([`SourceLines`](crate::ingest::html::SourceLines), encoded; stored only there).
+    pub source_lines: Field,
     /// The passage text (stored, for snippets).
     pub text: Field,
     /// Body fields, one per analysis.
@@ -325,6 +329,7 @@ impl IndexFields {
         let byte_start = b.add_u64_field("byte_start", STORED);
         let byte_end = b.add_u64_field("byte_end", STORED);
         let line = b.add_u64_field("line", STORED);
+        let source_lines = b.add_bytes_field("source_lines", STORED);
         let text = b.add_text_field("text", STORED);
         let analysed = |field: FieldKind, positions: bool| {
             let record = if positions {
@@ -366,6 +371,7 @@ impl IndexFields {
             byte_start,
             byte_end,
             line,
+            source_lines,
             text,
             body,
             title,

@@ -464,6 +464,55 @@ fn hits_point_at_the_line_of_their_match() {
     assert!(run.stdout.starts_with("a.txt:3:"), "{}", run.stdout);
 }
 
+/// In an HTML page, `path:line:` is the line of the page the match is on, not of the text
+/// extracted from it (the head, scripts and tags take lines the text does not have).
+#[test]
+fn hits_in_an_html_page_point_at_the_line_of_the_page() {
+    let env = TestEnv::new();
+    env.write(
+        "corpus/page.html",
+        "<!doctype html>\n\
+         <html>\n\
+         <head>\n\
+         <title>Tin &amp; bài</title>\n\
+         <script>\n\
+         var x = 1;\n\
+         </script>\n\
+         </head>\n\
+         <body>\n\
+         <p>Đoạn đầu tiên,\n\
+         chưa có gì.</p>\n\
+         <div>\n\
+         <p>Ở dòng mười ba là Hoàng Xuân Chiến</p>\n\
+         </div>\n\
+         <p>Và dòng mười lăm: Đà Nẵng.</p>\n\
+         </body></html>\n",
+    );
+    index(&env, &["corpus"]);
+    let lines = |query: &str| {
+        let hits = search_json(&env, &[query, "--index", "corpus/.tim"]);
+        assert_eq!(hits.len(), 1, "{query}: {hits:?}");
+        (
+            hits[0]["line"].as_u64().unwrap(),
+            hits[0]["match_line"].as_u64().unwrap(),
+        )
+    };
+    // One short passage, starting with the title on line 4.
+    assert_eq!(lines("Hoang Xuan Chien"), (4, 13));
+    assert_eq!(lines("Đà Nẵng"), (4, 15));
+    assert_eq!(lines("chưa có gì"), (4, 11));
+    let run = env.run([
+        "search",
+        "--color",
+        "never",
+        "Chiến",
+        "--index",
+        "corpus/.tim",
+    ]);
+    run.ok();
+    assert!(run.stdout.starts_with("page.html:13:"), "{}", run.stdout);
+}
+
 #[test]
 fn json_hits_have_the_documented_shape() {
     let env = bilingual();

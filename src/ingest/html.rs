@@ -24,17 +24,110 @@ pub fn is_html_path(path: &Path) -> bool {
 /// `h1`…`h6`, `section`, `table`…) are separated by blank lines, `br`, `li` and `tr` end a line,
 /// table cells are separated by a space. The result has no leading or trailing whitespace.
 pub fn html_to_text(html: &str) -> String {
+    html_to_text_with_lines(html).0
+}
+
+/// [`html_to_text`], and where its text comes from in the HTML: the line of the document each
+/// part of the text was read from, so that a hit in a page reports the line an editor opens.
+pub fn html_to_text_with_lines(html: &str) -> (String, SourceLines) {
     let mut scanner = Scanner {
         html,
         bytes: html.as_bytes(),
         pos: 0,
+        line: (0, 1),
         sink: TextSink::with_capacity(html.len() / 2),
         in_head: false,
         hidden_depth: 0,
         pre_depth: 0,
     };
     scanner.run();
-    scanner.sink.out
+    (scanner.sink.out, SourceLines(scanner.sink.lines))
+}
+
+/// The lines of an HTML document that the parts of its text come from: from each recorded
+/// offset of the text on, up to the next, the text was read from that line (1-based).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceLines(Vec<(usize, u32)>);
+
+impl SourceLines {
+    /// The line of the document that the text's byte `offset` was read from (1 before any).
+    pub fn line_at(&self, offset: usize) -> u32 {
+        let after = self.0.partition_point(|&(start, _)| start <= offset);
+        after.checked_sub(1).map_or(1, |i| self.0[i].1)
+    }
+
+    /// The lines of the text's bytes `start..end`, offsets made relative to `start`: the
+    /// line at `start` first, then every change of line within.
+    pub fn within(&self, start: usize, end: usize) -> SourceLines {
+        let mut lines = vec![(0, self.line_at(start))];
+        let from = self.0.partition_point(|&(s, _)| s <= start);
+        for &(offset, line) in &self.0[from..] {
+            if offset >= end {
+                break;
+            }
+            lines.push((offset - start, line));
+        }
+        SourceLines(lines)
+    }
+
+    /// A compact encoding (LEB128 pairs: offset and line, each after the previous one's),
+    /// read back by [`SourceLines::decode`].
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.0.len() * 3);
+        let (mut offset, mut line) = (0u64, 0i64);
+        for &(o, l) in &self.0 {
+            write_leb128(&mut out, o as u64 - offset);
+            // Lines only grow along the text, but a title read ahead of the body may not.
+            write_leb128(&mut out, zigzag(i64::from(l) - line));
+            (offset, line) = (o as u64, i64::from(l));
+        }
+        out
+    }
+
+    /// What [`SourceLines::encode`] wrote; `None` for bytes it cannot have written.
+    pub fn decode(mut bytes: &[u8]) -> Option<SourceLines> {
+        let mut lines = Vec::new();
+        let (mut offset, mut line) = (0u64, 0i64);
+        while !bytes.is_empty() {
+            offset = offset.checked_add(read_leb128(&mut bytes)?)?;
+            line = line.checked_add(unzigzag(read_leb128(&mut bytes)?))?;
+            lines.push((usize::try_from(offset).ok()?, u32::try_from(line).ok()?));
+        }
+        Some(SourceLines(lines))
+    }
+}
+
+fn zigzag(v: i64) -> u64 {
+    ((v << 1) ^ (v >> 63)) as u64
+}
+
+fn unzigzag(v: u64) -> i64 {
+    ((v >> 1) as i64) ^ -((v & 1) as i64)
+}
+
+fn write_leb128(out: &mut Vec<u8>, mut v: u64) {
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+fn read_leb128(bytes: &mut &[u8]) -> Option<u64> {
+    let mut v = 0u64;
+    for shift in (0..64).step_by(7) {
+        let (&byte, rest) = bytes.split_first()?;
+        *bytes = rest;
+        v |= u64::from(byte & 0x7f).checked_shl(shift)?;
+        if byte & 0x80 == 0 {
+            return Some(v);
+        }
+    }
+    None
 }
 
 /// Decodes character references: named ones (`&amp;`, `&eacute;`, `&ecirc;`, `&abreve;`,
@@ -79,6 +172,8 @@ enum Gap {
 struct TextSink {
     out: String,
     gap: Gap,
+    /// Where the text comes from (see [`SourceLines`]).
+    lines: Vec<(usize, u32)>,
 }
 
 impl TextSink {
@@ -86,6 +181,7 @@ impl TextSink {
         TextSink {
             out: String::with_capacity(capacity),
             gap: Gap::None,
+            lines: Vec::new(),
         }
     }
 
@@ -93,10 +189,14 @@ impl TextSink {
         self.gap = self.gap.max(gap);
     }
 
-    fn text(&mut self, text: &str, preformatted: bool) {
+    /// Shows `text`, read from line `line` of the document.
+    fn text(&mut self, text: &str, preformatted: bool, line: u32) {
         for c in text.chars() {
             if !c.is_whitespace() {
                 self.flush_gap();
+                if self.lines.last().is_none_or(|&(_, l)| l != line) {
+                    self.lines.push((self.out.len(), line));
+                }
                 self.out.push(c);
             } else if preformatted && c == '\n' {
                 // Keep the lines of `pre`, and its blank lines as paragraph breaks.
@@ -182,6 +282,8 @@ struct Scanner<'h> {
     html: &'h str,
     bytes: &'h [u8],
     pos: usize,
+    /// An offset of the document and its line (1-based), moved forward as text is shown.
+    line: (usize, u32),
     sink: TextSink,
     in_head: bool,
     /// Depth inside `template`: its content is parsed (it may nest) but not shown.
@@ -205,9 +307,35 @@ impl Scanner<'_> {
     /// Shows `html[start..end]`, a run of character data, unless it is hidden.
     fn text(&mut self, start: usize, end: usize) {
         if start < end && !self.in_head && self.hidden_depth == 0 {
-            let text = decode_entities(&self.html[start..end]);
-            self.sink.text(&text, self.pre_depth > 0);
+            self.show(start, end, self.pre_depth > 0);
         }
+    }
+
+    /// Shows `html[start..end]` line by line, each part with its line of the document (a
+    /// character reference never spans a line break).
+    fn show(&mut self, start: usize, end: usize, preformatted: bool) {
+        let mut line = self.line_of(start);
+        for (i, part) in self.html[start..end].split('\n').enumerate() {
+            if i > 0 {
+                self.sink.text("\n", preformatted, line);
+                line += 1;
+            }
+            self.sink.text(&decode_entities(part), preformatted, line);
+        }
+    }
+
+    /// The line of the document at `offset` (never before an offset asked for already).
+    fn line_of(&mut self, offset: usize) -> u32 {
+        let (from, line) = self.line;
+        if offset <= from {
+            return line;
+        }
+        let newlines = self.bytes[from..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.line = (offset, line + newlines as u32);
+        self.line.1
     }
 
     /// Owes a separation before the next visible text, unless we are in hidden content.
@@ -307,9 +435,8 @@ impl Scanner<'_> {
             return;
         };
         if self.hidden_depth == 0 {
-            let text = decode_entities(&self.html[self.pos..content_end]);
             self.sink.gap(Gap::Paragraph);
-            self.sink.text(&text, false);
+            self.show(self.pos, content_end, false);
             self.sink.gap(Gap::Paragraph);
         }
         self.pos = end;
@@ -558,6 +685,27 @@ fn named_entity(name: &str) -> Option<char> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_text_knows_the_lines_of_the_page_it_comes_from() {
+        let html = "<html><head>\n<title>Tựa\nđề</title>\n<style>\np {}\n</style></head>\n\
+                    <body><p>một\nhai &amp;\n\nba</p>\n<pre>a\nb</pre></body>";
+        let (text, lines) = html_to_text_with_lines(html);
+        assert_eq!(text, "Tựa đề\n\nmột hai & ba\n\na\nb");
+        let line_of = |word: &str| lines.line_at(text.rfind(word).unwrap());
+        assert_eq!(
+            ["Tựa", "đề", "một", "hai", "&", "ba", "a", "b"].map(line_of),
+            [2, 3, 7, 8, 8, 10, 11, 12]
+        );
+        assert_eq!(html_to_text(html), text);
+        // A passage's lines, relative to its start, survive their encoding.
+        let start = text.find("hai").unwrap();
+        let within = lines.within(start, text.find("a\nb").unwrap());
+        assert_eq!(within, SourceLines(vec![(0, 8), ("hai & ".len(), 10)]));
+        assert_eq!(SourceLines::decode(&within.encode()), Some(within));
+        assert_eq!(SourceLines::default().line_at(10), 1);
+        assert_eq!(SourceLines::decode(&[0x80]), None);
+    }
 
     #[test]
     fn recognises_html_paths() {

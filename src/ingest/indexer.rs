@@ -34,7 +34,7 @@ use tantivy::{DocSet, TantivyDocument, Term, TERMINATED};
 
 use super::document::IndexDoc;
 
-use super::html;
+use super::html::{self, SourceLines};
 use super::passage::{split_passages, title_span, PassageConfig};
 use super::tokens::EncodedFields;
 use super::walk::{
@@ -374,6 +374,15 @@ struct DocBuilder<'a> {
     max_file_bytes: u64,
 }
 
+/// The text of one source, as passages are cut from it.
+struct SourceText<'a> {
+    text: &'a str,
+    /// Its title, when the source gives one (else its first line is).
+    title: Option<&'a str>,
+    /// For an HTML page, the page's lines its text comes from.
+    lines: Option<&'a SourceLines>,
+}
+
 impl DocBuilder<'_> {
     /// Builds the passage documents and the manifest document of one source.
     fn build(
@@ -381,10 +390,14 @@ impl DocBuilder<'_> {
         key: &str,
         raw_path: Option<&[u8]>,
         record: bool,
-        text: &str,
-        title: Option<&str>,
+        body: SourceText<'_>,
         manifest: ManifestEntry,
     ) -> Vec<IndexDoc> {
+        let SourceText {
+            text,
+            title,
+            lines: source_lines,
+        } = body;
         let f = self.fields;
         let title = title.or_else(|| title_span(text).map(|(s, e)| &text[s..e]));
         // Analysed once per file, copied onto each of its passages.
@@ -402,7 +415,15 @@ impl DocBuilder<'_> {
             doc.add_u64(f.passage, u64::from(passage.ordinal));
             doc.add_u64(f.byte_start, passage.start as u64);
             doc.add_u64(f.byte_end, passage.end as u64);
-            doc.add_u64(f.line, u64::from(passage.line_start));
+            match source_lines {
+                // An HTML page's lines are the page's, not its text's.
+                Some(lines) => {
+                    doc.add_u64(f.line, u64::from(lines.line_at(passage.start)));
+                    let within = lines.within(passage.start, passage.end);
+                    doc.add_bytes(f.source_lines, &within.encode());
+                }
+                None => doc.add_u64(f.line, u64::from(passage.line_start)),
+            }
             doc.add_text(f.text, body);
             let mut tokens = EncodedFields::for_text(body.len());
             self.analyzer.tokens_into(body, &mut tokens);
@@ -516,14 +537,20 @@ impl DocBuilder<'_> {
             }
         };
         drop(bytes);
-        let text = if html::is_html_path(&file.rel) {
-            html::html_to_text(&decoded.text)
+        let (text, source_lines) = if html::is_html_path(&file.rel) {
+            let (text, lines) = html::html_to_text_with_lines(&decoded.text);
+            (text, Some(lines))
         } else if html::has_entities(&decoded.text) {
-            html::decode_entities(&decoded.text).into_owned()
+            (html::decode_entities(&decoded.text).into_owned(), None)
         } else {
-            decoded.text
+            (decoded.text, None)
         };
-        let docs = self.build(&key, raw_path, false, &text, None, manifest);
+        let body = SourceText {
+            text: &text,
+            title: None,
+            lines: source_lines.as_ref(),
+        };
+        let docs = self.build(&key, raw_path, false, body, manifest);
         Processed::Docs {
             key,
             replaces: old.is_some(),
@@ -1100,8 +1127,11 @@ pub fn index_jsonl(
             &id,
             None,
             true,
-            &body,
-            Some(title.as_deref().unwrap_or("")),
+            SourceText {
+                text: &body,
+                title: Some(title.as_deref().unwrap_or("")),
+                lines: None,
+            },
             entry,
         );
         let processed = Processed::Docs {

@@ -47,6 +47,7 @@ use super::top::TopWithTies;
 use crate::error::{Error, Result};
 use crate::hash::FastSet;
 use crate::index::{stored_str, stored_u64, Index};
+use crate::ingest::html::SourceLines;
 use crate::schema::{Ranking, KIND_PASSAGE};
 use crate::text::analyzer::{run_together, AnalyzedWord, FieldKind, WordJoiner};
 use crate::text::syllable::{is_folded_syllable, lone_y_spelling, unified_runs};
@@ -339,11 +340,17 @@ impl Searcher {
                 let matches = self.match_spans(text, &terms);
                 let s = make_snippet(text, &matches, self.index.config().snippet.max_chars);
                 let first_match = s.first_match.unwrap_or(s.start);
-                let lines_before = text.as_bytes()[..first_match]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count();
-                hit.match_line = hit.line + lines_before as u64;
+                hit.match_line = match source_lines(&docs[i], fields.source_lines) {
+                    // An HTML page's passage knows the page's line of each part of its text.
+                    Some(lines) => u64::from(lines.line_at(first_match)),
+                    None => {
+                        let lines_before = text.as_bytes()[..first_match]
+                            .iter()
+                            .filter(|&&b| b == b'\n')
+                            .count();
+                        hit.line + lines_before as u64
+                    }
+                };
                 hit.highlights = s.highlights.iter().map(|&(a, b)| [a, b]).collect();
                 hit.snippet = s.text;
             }
@@ -980,6 +987,14 @@ impl Searcher {
             });
         spans
     }
+}
+
+/// The page lines a passage of an HTML page was read from, if `doc` stores them.
+fn source_lines(doc: &TantivyDocument, field: Field) -> Option<SourceLines> {
+    let bytes = doc
+        .get_first(field)
+        .and_then(|v| tantivy::schema::Value::as_bytes(&v))?;
+    SourceLines::decode(bytes)
 }
 
 /// Adds the span bonus to the score of each of `top`'s passages.

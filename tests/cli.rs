@@ -426,6 +426,30 @@ fn a_second_writer_is_refused_and_searches_use_the_last_commit() {
 // tim search: output
 // ---------------------------------------------------------------------------------------------
 
+/// The `line` and `match_line` of the single hit of `query` in the index `corpus/.tim`.
+fn passage_and_match_line(env: &TestEnv, query: &str) -> (u64, u64) {
+    let hits = search_json(env, &[query, "--index", "corpus/.tim"]);
+    assert_eq!(hits.len(), 1, "{query}: {hits:?}");
+    (
+        hits[0]["line"].as_u64().unwrap(),
+        hits[0]["match_line"].as_u64().unwrap(),
+    )
+}
+
+/// What `tim search` prints for `query` in the index `corpus/.tim`, without colour.
+fn human_output(env: &TestEnv, query: &str) -> String {
+    let run = env.run([
+        "search",
+        "--color",
+        "never",
+        query,
+        "--index",
+        "corpus/.tim",
+    ]);
+    run.ok();
+    run.stdout
+}
+
 /// `path:line:` points at the line of the first highlighted word, as in ripgrep, not at the
 /// start of its passage (a paragraph of many lines); JSON gives both.
 #[test]
@@ -441,27 +465,12 @@ fn hits_point_at_the_line_of_their_match() {
          và dòng sáu: Đà Nẵng.\n",
     );
     index(&env, &["corpus"]);
-    let lines = |query: &str| {
-        let hits = search_json(&env, &[query, "--index", "corpus/.tim"]);
-        assert_eq!(hits.len(), 1, "{query}: {hits:?}");
-        (
-            hits[0]["line"].as_u64().unwrap(),
-            hits[0]["match_line"].as_u64().unwrap(),
-        )
-    };
+    let lines = |query: &str| passage_and_match_line(&env, query);
     assert_eq!(lines("Hoang Xuan Chien"), (1, 3));
     // Both paragraphs are short, so they make one passage; its match is still on line 6.
     assert_eq!(lines("Đà Nẵng"), (1, 6));
-    let run = env.run([
-        "search",
-        "--color",
-        "never",
-        "Chiến",
-        "--index",
-        "corpus/.tim",
-    ]);
-    run.ok();
-    assert!(run.stdout.starts_with("a.txt:3:"), "{}", run.stdout);
+    let stdout = human_output(&env, "Chiến");
+    assert!(stdout.starts_with("a.txt:3:"), "{stdout}");
 }
 
 /// In an HTML page, `path:line:` is the line of the page the match is on, not of the text
@@ -489,28 +498,13 @@ fn hits_in_an_html_page_point_at_the_line_of_the_page() {
          </body></html>\n",
     );
     index(&env, &["corpus"]);
-    let lines = |query: &str| {
-        let hits = search_json(&env, &[query, "--index", "corpus/.tim"]);
-        assert_eq!(hits.len(), 1, "{query}: {hits:?}");
-        (
-            hits[0]["line"].as_u64().unwrap(),
-            hits[0]["match_line"].as_u64().unwrap(),
-        )
-    };
+    let lines = |query: &str| passage_and_match_line(&env, query);
     // One short passage, starting with the title on line 4.
     assert_eq!(lines("Hoang Xuan Chien"), (4, 13));
     assert_eq!(lines("Đà Nẵng"), (4, 15));
     assert_eq!(lines("chưa có gì"), (4, 11));
-    let run = env.run([
-        "search",
-        "--color",
-        "never",
-        "Chiến",
-        "--index",
-        "corpus/.tim",
-    ]);
-    run.ok();
-    assert!(run.stdout.starts_with("page.html:13:"), "{}", run.stdout);
+    let stdout = human_output(&env, "Chiến");
+    assert!(stdout.starts_with("page.html:13:"), "{stdout}");
 }
 
 #[test]

@@ -77,7 +77,7 @@ impl SourceLines {
         let (mut offset, mut line) = (0u64, 0i64);
         for &(o, l) in &self.0 {
             write_leb128(&mut out, o as u64 - offset);
-            // Lines only grow along the text, but a title read ahead of the body may not.
+            // Lines only grow along the text; a signed delta keeps any input decodable.
             write_leb128(&mut out, zigzag(i64::from(l) - line));
             (offset, line) = (o as u64, i64::from(l));
         }

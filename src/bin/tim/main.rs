@@ -34,7 +34,7 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// all along (each new tantivy segment gets fresh indexing buffers just after the last one's
 /// were freed): by default mimalloc hands freed memory back to the system after a second, and
 /// it is then page-faulted in again, zeroed by the kernel. Kept, a cold build of the news
-/// benchmark makes ~1.2k page faults instead of ~30k and takes 2–5% less CPU time, for 15–40
+/// benchmark makes ~1.2k page faults instead of 18–33k and takes ~3% less CPU time, for 15–40
 /// MB more peak memory (`bench/README.md`). `tim` exits when its command is done, so nothing
 /// is held beyond that.
 fn keep_freed_memory() {

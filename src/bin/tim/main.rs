@@ -38,7 +38,7 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// MB more peak memory (`bench/README.md`). `tim` exits when its command is done, so nothing
 /// is held beyond that.
 fn keep_freed_memory() {
-    // SAFETY: sets an option value; mimalloc reads its options at any time, from any thread.
+    // SAFETY: only stores one option value, which mimalloc reads when it next purges memory.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
 }
 
@@ -118,7 +118,7 @@ mod tests {
         // SAFETY: reads a constant.
         let version = unsafe { libmimalloc_sys::mi_version() };
         assert!(
-            (20100..40000).contains(&version),
+            matches!(version / 100, 203 | 303),
             "mimalloc {version}: check MI_OPTION_PURGE_DELAY against its mimalloc.h"
         );
         keep_freed_memory();

@@ -599,6 +599,11 @@ pub(crate) fn stored_i64(doc: &TantivyDocument, field: tantivy::schema::Field) -
     doc.get_first(field).and_then(|v| v.as_i64())
 }
 
+/// Reads a stored bytes field of a document.
+pub(crate) fn stored_bytes(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<&[u8]> {
+    doc.get_first(field).and_then(|v| v.as_bytes())
+}
+
 /// Reads a stored u64 field of a document.
 pub(crate) fn stored_u64(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<u64> {
     doc.get_first(field).and_then(|v| v.as_u64())

@@ -46,7 +46,7 @@ use super::terms::TermInfos;
 use super::top::TopWithTies;
 use crate::error::{Error, Result};
 use crate::hash::FastSet;
-use crate::index::{stored_str, stored_u64, Index};
+use crate::index::{stored_bytes, stored_str, stored_u64, Index};
 use crate::ingest::html::SourceLines;
 use crate::schema::{Ranking, KIND_PASSAGE};
 use crate::text::analyzer::{run_together, AnalyzedWord, FieldKind, WordJoiner};
@@ -293,9 +293,7 @@ impl Searcher {
         let mut docs = Vec::with_capacity(top.len());
         for (score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let path_bytes = doc
-                .get_first(fields.path_bytes)
-                .and_then(|v| tantivy::schema::Value::as_bytes(&v).map(<[u8]>::to_vec));
+            let path_bytes = stored_bytes(&doc, fields.path_bytes).map(<[u8]>::to_vec);
             let path = stored_str(&doc, fields.path).unwrap_or("").to_string();
             let record = stored_u64(&doc, fields.record) == Some(1);
             // A JSON Lines record's id is a name, never opened or joined to a directory: any
@@ -340,7 +338,8 @@ impl Searcher {
                 let matches = self.match_spans(text, &terms);
                 let s = make_snippet(text, &matches, self.index.config().snippet.max_chars);
                 let first_match = s.first_match.unwrap_or(s.start);
-                hit.match_line = match source_lines(&docs[i], fields.source_lines) {
+                let source_lines = stored_bytes(&docs[i], fields.source_lines);
+                hit.match_line = match source_lines.and_then(SourceLines::decode) {
                     // An HTML page's passage knows the page's line of each part of its text.
                     Some(lines) => u64::from(lines.line_at(first_match)),
                     None => {
@@ -987,14 +986,6 @@ impl Searcher {
             });
         spans
     }
-}
-
-/// The page lines a passage of an HTML page was read from, if `doc` stores them.
-fn source_lines(doc: &TantivyDocument, field: Field) -> Option<SourceLines> {
-    let bytes = doc
-        .get_first(field)
-        .and_then(|v| tantivy::schema::Value::as_bytes(&v))?;
-    SourceLines::decode(bytes)
 }
 
 /// Adds the span bonus to the score of each of `top`'s passages.

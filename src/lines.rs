@@ -1,5 +1,6 @@
-//! Reading text lines with a bound on memory: a line longer than the cap is never held whole,
-//! so a 100 MB line (or a 2 GB file without a newline) cannot exhaust memory.
+//! Lines of text: reading them with a bound on memory (a line longer than the cap is never held
+//! whole, so a 100 MB line, or a 2 GB file without a newline, cannot exhaust memory), and
+//! numbering the offsets of a text held in memory ([`LineCounter`]).
 
 use std::io::{self, BufRead};
 
@@ -73,6 +74,38 @@ pub(crate) fn skip_line(reader: &mut dyn BufRead) -> io::Result<()> {
                 reader.consume(used);
             }
         }
+    }
+}
+
+/// Line numbers of increasing byte offsets of a text, counting each newline once in total.
+pub(crate) struct LineCounter<'t> {
+    bytes: &'t [u8],
+    offset: usize,
+    line: u32,
+}
+
+impl<'t> LineCounter<'t> {
+    /// A counter at the start of `text` (line 1).
+    pub(crate) fn new(text: &'t str) -> Self {
+        LineCounter {
+            bytes: text.as_bytes(),
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line of the byte at `offset`; offsets must not decrease between calls.
+    pub(crate) fn line_of(&mut self, offset: usize) -> u32 {
+        debug_assert!(offset >= self.offset);
+        let newlines = self.bytes[self.offset..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.line = self
+            .line
+            .saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
+        self.offset = offset;
+        self.line
     }
 }
 

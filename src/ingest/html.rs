@@ -10,6 +10,8 @@
 use std::borrow::Cow;
 use std::path::Path;
 
+use crate::lines::LineCounter;
+
 /// Whether a path names an HTML file: extension `.html` or `.htm`, in any case.
 pub fn is_html_path(path: &Path) -> bool {
     path.extension()
@@ -34,7 +36,7 @@ pub fn html_to_text_with_lines(html: &str) -> (String, SourceLines) {
         html,
         bytes: html.as_bytes(),
         pos: 0,
-        line: (0, 1),
+        lines: LineCounter::new(html),
         sink: TextSink::with_capacity(html.len() / 2),
         in_head: false,
         hidden_depth: 0,
@@ -282,8 +284,8 @@ struct Scanner<'h> {
     html: &'h str,
     bytes: &'h [u8],
     pos: usize,
-    /// An offset of the document and its line (1-based), moved forward as text is shown.
-    line: (usize, u32),
+    /// The document's line numbers, moved forward as text is shown.
+    lines: LineCounter<'h>,
     sink: TextSink,
     in_head: bool,
     /// Depth inside `template`: its content is parsed (it may nest) but not shown.
@@ -314,7 +316,7 @@ impl Scanner<'_> {
     /// Shows `html[start..end]` line by line, each part with its line of the document (a
     /// character reference never spans a line break).
     fn show(&mut self, start: usize, end: usize, preformatted: bool) {
-        let mut line = self.line_of(start);
+        let mut line = self.lines.line_of(start);
         for (i, part) in self.html[start..end].split('\n').enumerate() {
             if i > 0 {
                 self.sink.text("\n", preformatted, line);
@@ -322,20 +324,6 @@ impl Scanner<'_> {
             }
             self.sink.text(&decode_entities(part), preformatted, line);
         }
-    }
-
-    /// The line of the document at `offset` (never before an offset asked for already).
-    fn line_of(&mut self, offset: usize) -> u32 {
-        let (from, line) = self.line;
-        if offset <= from {
-            return line;
-        }
-        let newlines = self.bytes[from..offset]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        self.line = (offset, line + newlines as u32);
-        self.line.1
     }
 
     /// Owes a separation before the next visible text, unless we are in hidden content.

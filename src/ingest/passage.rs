@@ -16,6 +16,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::lines::LineCounter;
+
 /// How big passages should be, in bytes of UTF-8. Part of an index's schema file.
 ///
 /// Out-of-range values are tolerated: `max_bytes` is raised to at least 16, `target_bytes` is
@@ -275,37 +277,6 @@ fn floor_char_boundary(text: &str, index: usize) -> usize {
         index -= 1;
     }
     index
-}
-
-/// Line numbers of increasing offsets, counting each newline once in total.
-struct LineCounter<'t> {
-    bytes: &'t [u8],
-    offset: usize,
-    line: u32,
-}
-
-impl<'t> LineCounter<'t> {
-    fn new(text: &'t str) -> Self {
-        LineCounter {
-            bytes: text.as_bytes(),
-            offset: 0,
-            line: 1,
-        }
-    }
-
-    /// The 1-based line of the byte at `offset`; offsets must not decrease between calls.
-    fn line_of(&mut self, offset: usize) -> u32 {
-        debug_assert!(offset >= self.offset);
-        let newlines = self.bytes[self.offset..offset]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        self.line = self
-            .line
-            .saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
-        self.offset = offset;
-        self.line
-    }
 }
 
 #[cfg(test)]

@@ -46,10 +46,12 @@ pub fn mb_per_s(bytes: u64, seconds: f64) -> f64 {
 }
 
 /// What a finished child process cost.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ChildRun {
     /// Wall-clock time from spawn to exit.
     pub wall: Duration,
+    /// User plus system CPU time of the child (its own threads, not its siblings').
+    pub cpu: Duration,
     /// Peak resident set size of the child (its own, not its siblings'), in bytes.
     pub peak_rss: u64,
     /// Exit code (`None` if killed by a signal).
@@ -57,19 +59,31 @@ pub struct ChildRun {
     /// Bytes the child wrote to stdout (drained through a pipe, never sent to `/dev/null`:
     /// ripgrep stops at the first match when its stdout is `/dev/null`).
     pub stdout_bytes: u64,
+    /// What the child wrote to stderr: kept out of the report, and shown when it fails.
+    pub stderr: String,
 }
 
-/// Runs `cmd` to completion, draining its stdout and discarding its stderr, and reports its
-/// wall time and peak RSS. The child is reaped with `wait4`, which gives that one child's
-/// resource usage (`getrusage(RUSAGE_CHILDREN)` would give the maximum over all children).
+/// Runs `cmd` to completion, draining its stdout and collecting its stderr, and reports its
+/// wall time, CPU time and peak RSS. The child is reaped with `wait4`, which gives that one
+/// child's resource usage (`getrusage(RUSAGE_CHILDREN)` would give the maximum over all
+/// children).
 pub fn run_child(cmd: &mut Command) -> Result<ChildRun> {
     let start = Instant::now();
     let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    // Drained on its own thread: a child blocked on a full stderr pipe would never close
+    // its stdout.
+    let stderr = child.stderr.take().map(|mut err| {
+        std::thread::spawn(move || {
+            let mut text = Vec::new();
+            let _ = err.read_to_end(&mut text);
+            String::from_utf8_lossy(&text).into_owned()
+        })
+    });
     let mut stdout_bytes = 0u64;
     if let Some(mut out) = child.stdout.take() {
         let mut buf = vec![0u8; 1 << 16];
@@ -95,13 +109,20 @@ pub fn run_child(cmd: &mut Command) -> Result<ChildRun> {
         )
         .into());
     }
+    let stderr = stderr.and_then(|t| t.join().ok()).unwrap_or_default();
     let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    let seconds = |t: libc::timeval| {
+        Duration::from_secs(u64::try_from(t.tv_sec).unwrap_or(0))
+            + Duration::from_micros(u64::try_from(t.tv_usec).unwrap_or(0))
+    };
     Ok(ChildRun {
         wall,
+        cpu: seconds(usage.ru_utime) + seconds(usage.ru_stime),
         // Linux reports ru_maxrss in KiB.
         peak_rss: u64::try_from(usage.ru_maxrss).unwrap_or(0) * 1024,
         code,
         stdout_bytes,
+        stderr,
     })
 }
 
@@ -124,7 +145,11 @@ pub fn run_child_ok(cmd: &mut Command, ok_codes: &[i32]) -> Result<ChildRun> {
     let run = run_child(cmd)?;
     match run.code {
         Some(c) if ok_codes.contains(&c) => Ok(run),
-        other => Err(format!("{cmd:?} failed with exit status {other:?}").into()),
+        other => Err(format!(
+            "{cmd:?} failed with exit status {other:?}: {}",
+            run.stderr.trim_end()
+        )
+        .into()),
     }
 }
 
@@ -172,5 +197,32 @@ mod tests {
         assert_eq!(percentile(&v, 99.0), 99.0);
         assert_eq!(percentile(&[7.0], 99.0), 7.0);
         assert!(median(&[]).is_nan());
+    }
+
+    #[test]
+    fn a_child_s_stderr_is_kept_out_of_the_way_and_shown_when_it_fails() {
+        // Writes more than a pipe holds to stderr before its stdout: a parent that drained
+        // stdout alone would wait forever.
+        let script = "head -c 200000 /dev/zero | tr '\\0' e >&2; echo out; exit 3";
+        let run = run_child(Command::new("sh").args(["-c", script])).unwrap();
+        assert_eq!(run.code, Some(3));
+        assert_eq!(run.stdout_bytes, 4);
+        assert_eq!(run.stderr.len(), 200_000);
+        let err = run_child_ok(
+            Command::new("sh").args(["-c", "echo broken >&2; exit 2"]),
+            &[0],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.ends_with("exit status Some(2): broken"), "{err}");
+    }
+
+    #[test]
+    fn a_child_s_cpu_time_is_its_own() {
+        // A busy loop of a few tens of milliseconds: its CPU time is most of its wall time.
+        let script = "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done";
+        let run = run_child_ok(Command::new("sh").args(["-c", script]), &[0]).unwrap();
+        assert!(run.cpu > Duration::ZERO, "{run:?}");
+        assert!(run.cpu <= run.wall + Duration::from_millis(10), "{run:?}");
     }
 }

@@ -218,8 +218,9 @@ mod tests {
     }
 
     #[test]
-    fn a_child_s_cpu_time_is_its_own() {
-        // A busy loop of a few tens of milliseconds: its CPU time is most of its wall time.
+    fn a_child_s_cpu_time_is_measured() {
+        // A busy loop of a few tens of milliseconds, on one thread: some CPU time, never more
+        // than the wall time.
         let script = "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done";
         let run = run_child_ok(Command::new("sh").args(["-c", script]), &[0]).unwrap();
         assert!(run.cpu > Duration::ZERO, "{run:?}");

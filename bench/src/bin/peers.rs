@@ -132,8 +132,9 @@ fn cold_builds(s: &Setup, build: bool, f: &mut Findings) -> Result<()> {
         "### Cold build\n\n{} files, {:.1} MB of text; {} threads where configurable (FTS5: 1); \
          median of {} runs; each build a child process, CPU seconds (user + system) and peak \
          RSS its own (wait4; the spawning process peaked at {}, a floor for the RSS figures). \
-         Wall time is what the aims compare; CPU time, which a busy machine inflates less, \
-         says whether a ratio near an aim is the work or the noise.\n",
+         Wall time is what the aims compare; CPU time says whether a ratio comes from the \
+         work or from how well the cores are kept busy (it drifts from run to run as the wall \
+         time does).\n",
         s.files.len(),
         f.input_bytes as f64 / 1e6,
         threads(),
@@ -462,7 +463,7 @@ fn aims(f: &Findings) {
     );
     let cpu = |b| f.build_cpu(b).filter(|c| c.is_finite() && *c > 0.0);
     match cpu(Builder::TantivyFour).zip(cpu(Builder::Tim)) {
-        // Not an aim of its own: the first aim's work, without the wall clock's noise.
+        // Not an aim of its own: the first aim in CPU time, the work without the parallelism.
         Some((four, tim)) => table.row(vec![
             "(build CPU seconds: tantivy 4 fields ÷ tim, same work as the first aim)".into(),
             ratio(four / tim),

@@ -29,14 +29,26 @@ use timkiem_bench::Result;
 /// The query of the whole-process comparison (a name present once in the full corpus).
 const NEEDLE: &str = "Hoàng Xuân Chiến";
 
+/// The medians of one engine's cold builds, and the size of its index.
+#[derive(Clone, Copy)]
+struct BuildFigures {
+    builder: Builder,
+    /// Wall-clock seconds.
+    secs: f64,
+    /// CPU seconds, user + system.
+    cpu: f64,
+    /// Peak RSS in bytes.
+    peak_rss: u64,
+    /// Index size in bytes.
+    size: u64,
+}
+
 /// Everything measured, for the aims table at the end.
 #[derive(Default)]
 struct Findings {
     input_bytes: u64,
-    /// Median build seconds, peak RSS and index size, per builder (in `Builder::ALL` order).
-    builds: Vec<(Builder, f64, u64, u64)>,
-    /// Median build CPU seconds (user + system), per builder.
-    build_cpu: Vec<(Builder, f64)>,
+    /// Per builder, in `Builder::ALL` order.
+    builds: Vec<BuildFigures>,
     reindex_unchanged: Option<f64>,
     reindex_one_percent: Option<f64>,
     /// Median p50 latency in ms per engine label.
@@ -46,15 +58,8 @@ struct Findings {
 }
 
 impl Findings {
-    fn build(&self, b: Builder) -> Option<(f64, u64, u64)> {
-        self.builds
-            .iter()
-            .find(|x| x.0 == b)
-            .map(|&(_, s, r, z)| (s, r, z))
-    }
-
-    fn build_cpu(&self, b: Builder) -> Option<f64> {
-        self.build_cpu.iter().find(|x| x.0 == b).map(|x| x.1)
+    fn build(&self, b: Builder) -> Option<BuildFigures> {
+        self.builds.iter().find(|x| x.builder == b).copied()
     }
 
     fn p50(&self, label: &str) -> Option<f64> {
@@ -110,8 +115,13 @@ fn cold_builds(s: &Setup, build: bool, f: &mut Findings) -> Result<()> {
         let size = disk_size(&b.index_path(&s.corpus_name)).unwrap_or(0);
         let (sec, peak) = (median(&secs[i]), median(&rss[i]) as u64);
         let cpu = median(&cpu[i]);
-        f.builds.push((b, sec, peak, size));
-        f.build_cpu.push((b, cpu));
+        f.builds.push(BuildFigures {
+            builder: b,
+            secs: sec,
+            cpu,
+            peak_rss: peak,
+            size,
+        });
         table.row(vec![
             b.label().into(),
             num(sec, 1),
@@ -191,7 +201,7 @@ fn reindex(s: &Setup, f: &mut Findings) -> Result<()> {
         replace_file(path, original)?;
     }
     outcome?;
-    let cold = f.build(Builder::Tim).map_or(f64::NAN, |b| b.0);
+    let cold = f.build(Builder::Tim).map_or(f64::NAN, |b| b.secs);
     let (u, p) = (median(&unchanged), median(&one_percent));
     f.reindex_unchanged = Some(u);
     f.reindex_one_percent = Some(p);
@@ -401,7 +411,7 @@ fn aims(f: &Findings) {
                 _ => table.row(vec![aim.into(), "not measured".into(), "n/a".into()]),
             }
         };
-    let secs = |b| f.build(b).map(|x| x.0);
+    let secs = |b| f.build(b).map(|x| x.secs);
     let tim = secs(Builder::Tim);
     let speed = |b: Builder| Some(secs(b)? / tim?);
     row(
@@ -439,13 +449,13 @@ fn aims(f: &Findings) {
     let tim_build = f.build(Builder::Tim);
     row(
         "index ≤ 1.5× input text",
-        tim_build.map(|b| b.2 as f64 / f.input_bytes as f64),
+        tim_build.map(|b| b.size as f64 / f.input_bytes as f64),
         &|v| ratio(v),
         &|v| v <= 1.5,
     );
     row(
         "peak RSS ≤ 1 GiB",
-        tim_build.map(|b| b.1 as f64).filter(|&r| r > 0.0),
+        tim_build.map(|b| b.peak_rss as f64).filter(|&r| r > 0.0),
         &|v| mib(v as u64),
         &|v| v <= (1u64 << 30) as f64,
     );
@@ -461,7 +471,11 @@ fn aims(f: &Findings) {
         &|v| format!("{:.1}%", v * 100.0),
         &|v| v <= 0.10,
     );
-    let cpu = |b| f.build_cpu(b).filter(|c| c.is_finite() && *c > 0.0);
+    let cpu = |b| {
+        f.build(b)
+            .map(|x| x.cpu)
+            .filter(|c| c.is_finite() && *c > 0.0)
+    };
     match cpu(Builder::TantivyFour).zip(cpu(Builder::Tim)) {
         // Not an aim of its own: the first aim in CPU time, the work without the parallelism.
         Some((four, tim)) => table.row(vec![

@@ -48,6 +48,7 @@ use crate::error::{Error, Result};
 use crate::hash::FastSet;
 use crate::index::{stored_bytes, stored_str, stored_u64, Index};
 use crate::ingest::html::SourceLines;
+use crate::lines::LineCounter;
 use crate::schema::{Ranking, KIND_PASSAGE};
 use crate::text::analyzer::{run_together, AnalyzedWord, FieldKind, WordJoiner};
 use crate::text::syllable::{is_folded_syllable, lone_y_spelling, unified_runs};
@@ -342,13 +343,7 @@ impl Searcher {
                 hit.match_line = match source_lines.and_then(SourceLines::decode) {
                     // An HTML page's passage knows the page's line of each part of its text.
                     Some(lines) => u64::from(lines.line_at(first_match)),
-                    None => {
-                        let lines_before = text.as_bytes()[..first_match]
-                            .iter()
-                            .filter(|&&b| b == b'\n')
-                            .count();
-                        hit.line + lines_before as u64
-                    }
+                    None => hit.line + u64::from(LineCounter::new(text).line_of(first_match) - 1),
                 };
                 hit.highlights = s.highlights.iter().map(|&(a, b)| [a, b]).collect();
                 hit.snippet = s.text;

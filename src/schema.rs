@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING,
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
 };
 
 use crate::error::{Error, Result};
@@ -21,7 +21,7 @@ use crate::text::spelling::Spelling;
 pub const DEFAULT_SCHEMA_TOML: &str = include_str!("../index-schema/default.toml");
 
 /// The on-disk layout version this build of timkiem reads and writes.
-pub const FORMAT_VERSION: u32 = 8;
+pub const FORMAT_VERSION: u32 = 9;
 
 /// A parsed index schema.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -310,6 +310,36 @@ pub struct IndexFields {
     pub file_hash: Field,
     /// Manifest: when the run that indexed the file started, nanoseconds since the Unix epoch.
     pub indexed_at: Field,
+    /// A fast field: the document's [`sample_key`], which decides whether accent restoration
+    /// reads it when it counts a common pair from a sample of the passages.
+    pub sample: Field,
+}
+
+/// Name of the [`IndexFields::sample`] fast field.
+pub const SAMPLE_FIELD: &str = "sample";
+
+/// Sample keys are below this: 16 bits are enough to sample one passage in 65,536, and pack
+/// into 2 bytes a document.
+pub const SAMPLE_KEYS: u64 = 1 << 16;
+
+/// A document's sample key: a hash of its source's key and its passage ordinal, in
+/// `0..SAMPLE_KEYS`. A sample of "the passages whose key is below `n`" is then spread evenly
+/// over the corpus and is the same in every index of the same files, whatever order they were
+/// indexed in (the order of documents in an index depends on the indexing threads' timing).
+///
+/// FNV-1a over the bytes, then SplitMix64's finaliser: fixed, unlike the standard library's
+/// hashers, so an index's keys never depend on the Rust version that built it.
+pub fn sample_key(source: &str, passage: u32) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in source.bytes().chain(passage.to_le_bytes()) {
+        h = (h ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h ^= h >> 30;
+    h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h ^= h >> 27;
+    h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^= h >> 31;
+    h >> (64 - SAMPLE_KEYS.trailing_zeros())
 }
 
 /// `kind` value of passage documents.
@@ -361,6 +391,7 @@ impl IndexFields {
         let file_mtime = b.add_i64_field("file_mtime", STORED);
         let file_hash = b.add_u64_field("file_hash", STORED);
         let indexed_at = b.add_i64_field("indexed_at", STORED);
+        let sample = b.add_u64_field(SAMPLE_FIELD, FAST);
         IndexFields {
             schema: b.build(),
             kind,
@@ -379,6 +410,7 @@ impl IndexFields {
             file_mtime,
             file_hash,
             indexed_at,
+            sample,
         }
     }
 
@@ -435,6 +467,23 @@ mod tests {
         );
         let err = SchemaConfig::parse(&no_window, "w").unwrap_err();
         assert!(err.to_string().contains("window"), "{err}");
+    }
+
+    #[test]
+    fn sample_keys_spread_over_their_range() {
+        // Files with consecutive names, and the passages of one file: a cutoff at a tenth of
+        // the range takes about a tenth of each.
+        let files: Vec<u64> = (0..10_000)
+            .map(|i| sample_key(&format!("vi/{i:05}.txt"), 0))
+            .collect();
+        let passages: Vec<u64> = (0..10_000).map(|i| sample_key("vi/a.txt", i)).collect();
+        for keys in [files, passages] {
+            assert!(keys.iter().all(|&k| k < SAMPLE_KEYS));
+            let tenth = keys.iter().filter(|&&k| k < SAMPLE_KEYS / 10).count();
+            assert!((900..=1100).contains(&tenth), "{tenth}");
+            let distinct: std::collections::HashSet<u64> = keys.iter().copied().collect();
+            assert!(distinct.len() > 9_000, "{}", distinct.len());
+        }
     }
 
     #[test]

@@ -43,7 +43,7 @@ use super::walk::{
 use crate::error::{Error, Result};
 use crate::index::{share_metadata, stored_i64, stored_str, stored_u64, Index};
 use crate::lines::{read_capped_line, skip_line, CappedLine};
-use crate::schema::{IndexFields, SchemaConfig, KIND_FILE, KIND_PASSAGE};
+use crate::schema::{sample_key, IndexFields, SchemaConfig, KIND_FILE, KIND_PASSAGE};
 use crate::text::analyzer::{Analyzer, FieldKind};
 use crate::text::decode::{decode, SourceEncoding};
 
@@ -413,6 +413,7 @@ impl DocBuilder<'_> {
             doc.add_text(f.kind, KIND_PASSAGE);
             self.add_source(&mut doc, key, raw_path, record);
             doc.add_u64(f.passage, u64::from(passage.ordinal));
+            doc.add_u64(f.sample, sample_key(key, passage.ordinal));
             doc.add_u64(f.byte_start, passage.start as u64);
             doc.add_u64(f.byte_end, passage.end as u64);
             match source_lines {
@@ -456,6 +457,9 @@ impl DocBuilder<'_> {
         doc.add_i64(f.file_mtime, manifest.mtime_ns);
         doc.add_u64(f.file_hash, manifest.hash);
         doc.add_i64(f.indexed_at, self.run_started);
+        // Never sampled (it holds no text), but a key on every document makes the column
+        // dense: a key is then read without first finding the document's row.
+        doc.add_u64(f.sample, sample_key(key, u32::MAX));
         doc
     }
 

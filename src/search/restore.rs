@@ -16,8 +16,10 @@
 //!   spaces between, as typed in the query. Reading every passage holding both words cost a
 //!   third of a stripped query's time, and the spaced pairs restore slightly better
 //!   (stripped ViQuAD questions: 95.2% → 95.3% of syllables). A common pair's count is
-//!   estimated from the first 300 such passages (`PAIR_SAMPLE`), scaled up by the part of the
-//!   index they were found in.
+//!   estimated from a sample of about 300 such passages (`PAIR_SAMPLE`), chosen by their
+//!   sample keys ([`sample_key`](crate::schema::sample_key)): spread over the whole index, and
+//!   the same in every index of the same files, so the restored forms (and the hits) do not
+//!   depend on the order the files were indexed in.
 //!
 //! The best sequence of forms is found with Viterbi over a bigram model interpolated with the
 //! unigram one. Only words typed without any diacritic that are possible Vietnamese syllables
@@ -33,6 +35,7 @@ use tantivy::{DocId, DocSet, Term, TERMINATED};
 
 use super::terms::TermInfos;
 use crate::hash::FastMap;
+use crate::schema::{SAMPLE_FIELD, SAMPLE_KEYS};
 use crate::text::analyzer::AnalyzedWord;
 use crate::text::unfold::accent_variants;
 
@@ -50,14 +53,17 @@ const MAX_CACHED_PAIRS: usize = 50_000;
 /// stripped ViQuAD questions, even ids: 0.5 → 84%, 0.9 → 91%, 0.999 → 94.8% of syllables).
 const PAIR_WEIGHT: f64 = 0.999;
 
-/// Most passages whose positions one pair count of the model reads; the counts are then
-/// scaled up by the part of the index read (passages are in indexing order, as good a sample
-/// as any). A common pair such as `co the` is adjacent in over twenty thousand passages of a
-/// news corpus: reading them all made restoration a fifth of the time of a search, averaged
-/// over written and unaccented questions. On the 2,653 stripped ViQuAD questions searched in
-/// the 45,000 news articles, restoration gets 94.82% of syllables right reading every
-/// passage, 94.80% reading 1,000, 94.77% reading 300; restoration's time per question falls
-/// from 1.95 to 1.3 and 0.85 ms.
+/// About how many passages one pair count of the model reads: those whose sample key is below
+/// a cutoff (see [`Pairs::count`]); the counts are then scaled up by the share of candidate
+/// passages read. A common pair such as `co the` is adjacent in over twenty thousand passages
+/// of a news corpus: reading them all made restoration a fifth of the time of a search,
+/// averaged over written and unaccented questions. On the 2,653 stripped ViQuAD questions
+/// searched in the 45,000 news articles, restoration got 94.82% of syllables right reading
+/// every passage, and 94.77% reading the first 300 of the largest segment (restoration's time
+/// per question fell from 1.95 to 0.85 ms). Sampled by key, 94.76% (the first 300, measured
+/// again beside it: 94.85%); the first 300 depended on the order the files were indexed in
+/// (two builds of those articles gave different hits for 18 of 784 stripped questions), the
+/// keyed sample does not (none).
 const PAIR_SAMPLE: u64 = 300;
 
 /// Most folded syllables whose candidates a model keeps (a handful of forms each).
@@ -367,9 +373,11 @@ struct Pairs<'a> {
 }
 
 impl Pairs<'_> {
-    /// The counts (`[a][b]`), postings looked up through `terms`; with a `sample`, reading at
-    /// most that many passages, the largest segments first, and scaling the counts up by the
-    /// part of the index read. Also says how many passages were read.
+    /// The counts (`[a][b]`), postings looked up through `terms`, and how many passages were
+    /// read. With a `sample`, when more passages than that may hold the pair, only those whose
+    /// sample key ([`sample_key`](crate::schema::sample_key)) is below a cutoff are read:
+    /// about `sample` of them, spread over the whole index, and the same ones in every index
+    /// of the same files. The counts are then scaled up by the share of candidates read.
     fn count(
         &self,
         searcher: &tantivy::Searcher,
@@ -377,48 +385,67 @@ impl Pairs<'_> {
         sample: Option<u64>,
     ) -> (Vec<Vec<u64>>, u64) {
         let mut counts = vec![vec![0u64; self.right.len()]; self.left.len()];
-        let mut segments: Vec<&tantivy::SegmentReader> =
-            searcher.segment_readers().iter().collect();
-        // The largest first: a common pair's sample is then read from one segment, whose
-        // postings are opened once.
-        segments.sort_by_key(|s| std::cmp::Reverse(s.max_doc()));
-        let all_docs: u64 = segments.iter().map(|s| u64::from(s.max_doc())).sum();
-        let sample = sample.unwrap_or(u64::MAX);
-        let mut budget = sample;
-        let mut docs_read = 0u64;
-        for segment in segments {
-            // An unreadable segment counts nothing, as a failed phrase count did.
-            match self.count_in_segment(segment, terms, &mut budget, &mut counts) {
-                Ok(Some(last)) => {
-                    // The sample is full: scale up by the part of the index read.
-                    docs_read += u64::from(last) + 1;
-                    let scale = all_docs as f64 / docs_read as f64;
-                    for count in counts.iter_mut().flatten() {
-                        *count = (*count as f64 * scale).round() as u64;
-                    }
-                    break;
+        let cutoff = match sample {
+            Some(sample) => {
+                let candidates = self.most_candidates(searcher, terms);
+                if candidates > sample {
+                    // At least one key, so that a sample always reads something.
+                    (u128::from(SAMPLE_KEYS) * u128::from(sample) / u128::from(candidates)).max(1)
+                        as u64
+                } else {
+                    SAMPLE_KEYS
                 }
-                Ok(None) | Err(_) => docs_read += u64::from(segment.max_doc()),
+            }
+            None => SAMPLE_KEYS,
+        };
+        let mut tally = Tally::default();
+        for segment in searcher.segment_readers() {
+            // An unreadable segment counts nothing, as a failed phrase count did.
+            let _ = self.count_in_segment(segment, terms, cutoff, &mut tally, &mut counts);
+        }
+        if tally.read > 0 && tally.candidates > tally.read {
+            let scale = tally.candidates as f64 / tally.read as f64;
+            for count in counts.iter_mut().flatten() {
+                *count = (*count as f64 * scale).round() as u64;
             }
         }
-        (counts, sample - budget)
+        (counts, tally.read)
     }
 
-    /// Adds to `counts` the pairs of one segment, reading at most `budget` passages (lowered
-    /// by those read); when the budget runs out, says the last passage read (`None`: the
-    /// whole segment was read).
+    /// At least as many passages as may hold the pair, from the term dictionaries: those
+    /// holding the joined token, or else those holding the rarer word's forms (0 when they
+    /// cannot be looked up: the pair is then counted in full).
+    fn most_candidates(&self, searcher: &tantivy::Searcher, terms: &TermInfos) -> u64 {
+        let doc_freq = |term: &Term| terms.doc_freq(searcher, term).unwrap_or(0);
+        match self.joined {
+            Some(joined) => doc_freq(joined),
+            None => {
+                let side = |forms: &[&str]| -> u64 {
+                    forms
+                        .iter()
+                        .map(|f| doc_freq(&Term::from_field_text(self.exact, f)))
+                        .sum()
+                };
+                side(self.left).min(side(self.right))
+            }
+        }
+    }
+
+    /// Adds to `counts` the pairs in the sampled passages of one segment (those whose sample
+    /// key is below `cutoff`), and to `tally` the candidates met and the passages read.
     fn count_in_segment(
         &self,
         segment: &tantivy::SegmentReader,
         terms: &TermInfos,
-        budget: &mut u64,
+        cutoff: u64,
+        tally: &mut Tally,
         counts: &mut [Vec<u64>],
-    ) -> tantivy::Result<Option<DocId>> {
+    ) -> tantivy::Result<()> {
         let exact = self.exact;
         let mut within = match self.joined {
             Some(term) => match terms.read_postings(segment, term, IndexRecordOption::Basic)? {
                 Some(postings) => Some(postings),
-                None => return Ok(None),
+                None => return Ok(()),
             },
             None => None,
         };
@@ -433,80 +460,109 @@ impl Pairs<'_> {
         };
         let mut left = open(self.left)?;
         let mut right = open(self.right)?;
-        if left.iter().all(Option::is_none) || right.iter().all(Option::is_none) {
-            return Ok(None);
-        }
+        // Without a key column (which no index of this format lacks) the whole segment is read.
+        let keys = (cutoff < SAMPLE_KEYS)
+            .then(|| segment.fast_fields().u64(SAMPLE_FIELD).ok())
+            .flatten();
+        let sampled = |doc: DocId| {
+            keys.as_ref()
+                .is_none_or(|k| k.first(doc).is_some_and(|key| key < cutoff))
+        };
         let alive = segment.alive_bitset();
         let mut a_pos = Vec::new();
         let mut b_positions: Vec<Vec<u32>> = vec![Vec::new(); right.len()];
-        let first = |lists: &[Option<SegmentPostings>]| -> DocId {
-            lists
-                .iter()
-                .flatten()
-                .map(|p| p.doc())
-                .min()
-                .unwrap_or(TERMINATED)
-        };
-        let seek = |lists: &mut [Option<SegmentPostings>], target: DocId| {
-            for p in lists.iter_mut().flatten() {
-                if p.doc() < target {
-                    p.seek(target);
-                }
-            }
-        };
-        // Leapfrog between the passages holding a left form, those holding a right form (and
-        // those holding the joined token), as a phrase query's intersection does: each side
-        // skips ahead to the others.
         loop {
-            let (l, r) = (first(&left), first(&right));
-            if l == TERMINATED || r == TERMINATED {
-                return Ok(None);
+            // The next candidate: a passage holding the joined token, or else one holding a
+            // form of each word. Only a sampled one has the forms' positions read.
+            let doc = match within.as_ref() {
+                Some(within) => within.doc(),
+                None => next_in_both(&mut left, &mut right),
+            };
+            if doc == TERMINATED {
+                return Ok(());
             }
-            // The passage both sides (and the joined token, when asked) can next be in.
-            let mut target = l.max(r);
-            if let Some(within) = within.as_mut() {
-                if within.doc() < target {
-                    within.seek(target);
-                }
-                target = within.doc();
-                if target == TERMINATED {
-                    return Ok(None);
-                }
-            }
-            if l < target {
-                seek(&mut left, target);
-                continue;
-            }
-            if r < target {
-                seek(&mut right, target);
-                continue;
-            }
-            let doc = l;
             if alive.is_none_or(|a| a.is_alive(doc)) {
-                for (k, postings) in right.iter_mut().enumerate() {
-                    b_positions[k].clear();
-                    if let Some(p) = postings.as_mut().filter(|p| p.doc() == doc) {
-                        p.positions(&mut b_positions[k]);
+                tally.candidates += 1;
+                if sampled(doc) {
+                    tally.read += 1;
+                    seek_all(&mut left, doc);
+                    seek_all(&mut right, doc);
+                    for (k, postings) in right.iter_mut().enumerate() {
+                        b_positions[k].clear();
+                        if let Some(p) = postings.as_mut().filter(|p| p.doc() == doc) {
+                            p.positions(&mut b_positions[k]);
+                        }
                     }
-                }
-                for (j, postings) in left.iter_mut().enumerate() {
-                    if let Some(p) = postings.as_mut().filter(|p| p.doc() == doc) {
-                        p.positions(&mut a_pos);
-                        for (k, b) in b_positions.iter().enumerate() {
-                            if follows(&a_pos, b) {
-                                counts[j][k] += 1;
+                    for (j, postings) in left.iter_mut().enumerate() {
+                        if let Some(p) = postings.as_mut().filter(|p| p.doc() == doc) {
+                            p.positions(&mut a_pos);
+                            for (k, b) in b_positions.iter().enumerate() {
+                                if follows(&a_pos, b) {
+                                    counts[j][k] += 1;
+                                }
                             }
                         }
                     }
                 }
-                *budget -= 1;
-                if *budget == 0 {
-                    return Ok(Some(doc));
+            }
+            match within.as_mut() {
+                Some(within) => {
+                    within.advance();
+                }
+                None => {
+                    seek_all(&mut left, doc + 1);
+                    seek_all(&mut right, doc + 1);
                 }
             }
-            seek(&mut left, doc + 1);
-            seek(&mut right, doc + 1);
         }
+    }
+}
+
+/// Passages met and read by a sampled pair count.
+#[derive(Default)]
+struct Tally {
+    /// Passages that may hold the pair.
+    candidates: u64,
+    /// Those of them whose positions were read.
+    read: u64,
+}
+
+/// The first passage of any of `lists` (`TERMINATED` when all are done or absent).
+fn first_doc(lists: &[Option<SegmentPostings>]) -> DocId {
+    lists
+        .iter()
+        .flatten()
+        .map(|p| p.doc())
+        .min()
+        .unwrap_or(TERMINATED)
+}
+
+/// Moves each of `lists` that is before `target` to its first passage at or after it.
+fn seek_all(lists: &mut [Option<SegmentPostings>], target: DocId) {
+    for p in lists.iter_mut().flatten() {
+        if p.doc() < target {
+            p.seek(target);
+        }
+    }
+}
+
+/// The first passage, from where the lists stand, that one of `left` and one of `right` both
+/// hold: each side skips ahead to the other, as a phrase query's intersection does.
+fn next_in_both(
+    left: &mut [Option<SegmentPostings>],
+    right: &mut [Option<SegmentPostings>],
+) -> DocId {
+    loop {
+        let (l, r) = (first_doc(left), first_doc(right));
+        if l == TERMINATED || r == TERMINATED {
+            return TERMINATED;
+        }
+        if l == r {
+            return l;
+        }
+        let target = l.max(r);
+        seek_all(left, target);
+        seek_all(right, target);
     }
 }
 
@@ -559,23 +615,20 @@ mod tests {
     use super::*;
     use crate::text::analyzer::FieldKind;
 
-    #[test]
-    fn a_sampled_pair_count_reads_at_most_the_sample_and_scales_up() {
-        // 400 one-passage files: `có thể` in three of every four, `cơ thể` in the fourth.
-        let corpus = tempfile::tempdir().unwrap();
-        for i in 0..400 {
-            let text = if i % 4 == 0 {
-                "cơ thể con người"
-            } else {
-                "có thể làm được"
-            };
-            std::fs::write(corpus.path().join(format!("{i:03}.txt")), text).unwrap();
-        }
-        let index_dir = corpus.path().join(".tim");
-        let options = crate::IndexOptions::default();
-        crate::index_directory(corpus.path(), &index_dir, &options, &mut crate::NoProgress)
-            .unwrap();
-        let index = crate::Index::open(&index_dir).unwrap();
+    /// `có thể` in three of every four one-passage files, `cơ thể` in the fourth (400 files).
+    fn co_the_file(i: usize) -> (String, &'static str) {
+        let text = if i.is_multiple_of(4) {
+            "cơ thể con người"
+        } else {
+            "có thể làm được"
+        };
+        (format!("{i:03}.txt"), text)
+    }
+
+    /// The `có`/`cơ` before `thể` pair counts of the index of `dir`, in full and from a sample
+    /// of about `sample` passages: (full, sampled, passages sampled).
+    fn co_the_counts(dir: &std::path::Path, sample: u64) -> (Vec<Vec<u64>>, Vec<Vec<u64>>, u64) {
+        let index = crate::Index::open(dir).unwrap();
         let searcher = index.tantivy().reader().unwrap().searcher();
         let exact = index.fields().body_field(FieldKind::Exact);
         let within = Term::from_field_text(index.fields().body_field(FieldKind::Joined), "cothe");
@@ -585,13 +638,72 @@ mod tests {
             left: &["có", "cơ"],
             right: &["thể"],
         };
-        let count = |sample| pairs.count(&searcher, &TermInfos::new(), sample);
-        let (all, read) = count(None);
-        assert_eq!((all, read), (vec![vec![300], vec![100]], 400));
-        let (sampled, read) = count(Some(40));
-        assert_eq!(read, 40);
-        // Scaled from a tenth of the passages: near the true counts, in the same order.
+        let (all, read) = pairs.count(&searcher, &TermInfos::new(), None);
+        assert_eq!(read, 400, "every passage is read without a sample");
+        let (sampled, read) = pairs.count(&searcher, &TermInfos::new(), Some(sample));
+        (all, sampled, read)
+    }
+
+    #[test]
+    fn a_sampled_pair_count_reads_about_the_sample_and_scales_up() {
+        let corpus = tempfile::tempdir().unwrap();
+        for i in 0..400 {
+            let (name, text) = co_the_file(i);
+            std::fs::write(corpus.path().join(name), text).unwrap();
+        }
+        let index_dir = corpus.path().join(".tim");
+        let options = crate::IndexOptions::default();
+        crate::index_directory(corpus.path(), &index_dir, &options, &mut crate::NoProgress)
+            .unwrap();
+        let (all, sampled, read) = co_the_counts(&index_dir, 40);
+        assert_eq!(all, vec![vec![300], vec![100]]);
+        // A tenth of the passages, by their keys: 40 expected (binomial, sd 6).
+        assert!((20..=60).contains(&read), "{read}");
+        // Scaled up: near the true counts, in the same order, summing to every passage read.
         assert!((240..=360).contains(&sampled[0][0]), "{sampled:?}");
-        assert!((60..=140).contains(&sampled[1][0]), "{sampled:?}");
+        assert!((40..=160).contains(&sampled[1][0]), "{sampled:?}");
+        assert!(sampled[0][0] > sampled[1][0], "{sampled:?}");
+        assert!(
+            (399..=401).contains(&(sampled[0][0] + sampled[1][0])),
+            "{sampled:?}"
+        );
+    }
+
+    #[test]
+    fn a_sampled_pair_count_does_not_depend_on_the_order_files_were_indexed_in() {
+        let options = crate::IndexOptions::default();
+        // One index of all 400 files at once; another of the `cơ thể` files first, then, in a
+        // second run (another segment, later document ids), the `có thể` ones.
+        let at_once = tempfile::tempdir().unwrap();
+        let in_two_runs = tempfile::tempdir().unwrap();
+        for i in 0..400 {
+            let (name, text) = co_the_file(i);
+            std::fs::write(at_once.path().join(&name), text).unwrap();
+            if i.is_multiple_of(4) {
+                std::fs::write(in_two_runs.path().join(&name), text).unwrap();
+            }
+        }
+        let index = |corpus: &std::path::Path| {
+            let dir = corpus.join(".tim");
+            crate::index_directory(corpus, &dir, &options, &mut crate::NoProgress).unwrap();
+            dir
+        };
+        let at_once_index = index(at_once.path());
+        index(in_two_runs.path());
+        for i in (0..400usize).filter(|i| !i.is_multiple_of(4)) {
+            let (name, text) = co_the_file(i);
+            std::fs::write(in_two_runs.path().join(name), text).unwrap();
+        }
+        let in_two_runs_index = index(in_two_runs.path());
+        let searcher = crate::Index::open(&in_two_runs_index)
+            .unwrap()
+            .tantivy()
+            .reader()
+            .unwrap()
+            .searcher();
+        assert!(searcher.segment_readers().len() >= 2);
+        // The same passages are read, so the same counts come out.
+        let (all, sampled, read) = co_the_counts(&at_once_index, 40);
+        assert_eq!(co_the_counts(&in_two_runs_index, 40), (all, sampled, read));
     }
 }

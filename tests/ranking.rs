@@ -384,6 +384,8 @@ fn pair_context_decides_between_forms() {
     let (_dir, searcher) = searcher_over(&files);
     assert_eq!(searcher.restore("ban").unwrap().forms, ["bạn"]);
     assert_eq!(searcher.restore("cai ban").unwrap().forms, ["cái", "bàn"]);
+    // Tied by a hyphen (as older texts write compounds: `Việt-Nam`), still a pair.
+    assert_eq!(searcher.restore("cai-ban").unwrap().forms, ["cái", "bàn"]);
 }
 
 #[test]

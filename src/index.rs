@@ -602,11 +602,6 @@ pub(crate) fn stored_str(doc: &TantivyDocument, field: tantivy::schema::Field) -
     doc.get_first(field).and_then(|v| v.as_str())
 }
 
-/// Reads a stored i64 field of a document.
-pub(crate) fn stored_i64(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<i64> {
-    doc.get_first(field).and_then(|v| v.as_i64())
-}
-
 /// Reads a stored bytes field of a document.
 pub(crate) fn stored_bytes(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<&[u8]> {
     doc.get_first(field).and_then(|v| v.as_bytes())

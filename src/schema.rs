@@ -21,7 +21,7 @@ use crate::text::spelling::Spelling;
 pub const DEFAULT_SCHEMA_TOML: &str = include_str!("../index-schema/default.toml");
 
 /// The on-disk layout version this build of timkiem reads and writes.
-pub const FORMAT_VERSION: u32 = 9;
+pub const FORMAT_VERSION: u32 = 10;
 
 /// A parsed index schema.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -302,7 +302,7 @@ pub struct IndexFields {
     pub body: [Field; 4],
     /// Title fields (`exact`, `folded`).
     pub title: [Field; 2],
-    /// Manifest: file size in bytes.
+    /// Manifest: file size in bytes (like the other manifest fields, also a fast field).
     pub file_size: Field,
     /// Manifest: modification time, nanoseconds since the Unix epoch.
     pub file_mtime: Field,
@@ -387,10 +387,13 @@ impl IndexFields {
             b.add_text_field("title_exact", analysed(FieldKind::Exact, false)),
             b.add_text_field("title_folded", analysed(FieldKind::Folded, false)),
         ];
-        let file_size = b.add_u64_field("file_size", STORED);
-        let file_mtime = b.add_i64_field("file_mtime", STORED);
-        let file_hash = b.add_u64_field("file_hash", STORED);
-        let indexed_at = b.add_i64_field("indexed_at", STORED);
+        // Fast (columns) for the manifest read at the start of every run, which would
+        // otherwise decompress nearly every block of the store (manifest documents sit among
+        // their files' passages); stored too, so that a document reads back whole.
+        let file_size = b.add_u64_field("file_size", STORED | FAST);
+        let file_mtime = b.add_i64_field("file_mtime", STORED | FAST);
+        let file_hash = b.add_u64_field("file_hash", STORED | FAST);
+        let indexed_at = b.add_i64_field("indexed_at", STORED | FAST);
         let sample = b.add_u64_field(SAMPLE_FIELD, FAST);
         IndexFields {
             schema: b.build(),

@@ -30,7 +30,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocSet, TantivyDocument, Term, TERMINATED};
+use tantivy::{DocSet, Term, TERMINATED};
 
 use super::document::IndexDoc;
 
@@ -41,7 +41,7 @@ use super::walk::{
     rel_path_bytes, rel_path_key, walk, FoundFile, SkipReason, WalkEntry, WalkOptions,
 };
 use crate::error::{Error, Result};
-use crate::index::{share_metadata, stored_i64, stored_str, stored_u64, Index};
+use crate::index::{share_metadata, Index};
 use crate::lines::{read_capped_line, skip_line, CappedLine};
 use crate::schema::{sample_key, IndexFields, SchemaConfig, KIND_FILE, KIND_PASSAGE};
 use crate::text::analyzer::{Analyzer, FieldKind};
@@ -288,45 +288,53 @@ fn take_writer(index: &Index, opts: &IndexOptions) -> Result<IndexWriter> {
 
 /// Reads the manifest: every live `kind = f` document of the last commit.
 ///
-/// Manifest documents sit between their files' passages in the compressed document store,
-/// so nearly every store block holds one. They are read segment by segment in document
-/// order, so each block is decompressed once and then served from the reader's block cache;
-/// in any other order (a collector's hash set, say) almost every read decompresses a block
-/// again.
+/// Its values are read from the manifest fields' columns, its keys from the `path` term
+/// dictionary (each path's postings hold its source's passages and its manifest document,
+/// the one with a `file_size`). The stored documents are not read: manifest documents sit
+/// among their files' passages, so reading them decompressed nearly every block of the store
+/// (two thirds of a no-change run's time on 45,000 news articles).
 fn read_manifest(index: &Index) -> Result<HashMap<String, ManifestEntry>> {
     let fields = index.fields();
     let reader = index.tantivy().reader()?;
     let searcher = reader.searcher();
-    let term = Term::from_field_text(fields.kind, KIND_FILE);
+    let schema = index.tantivy().schema();
     let mut manifest = HashMap::new();
     for segment in searcher.segment_readers() {
-        let Some(mut postings) = segment
-            .inverted_index(fields.kind)?
-            .read_postings(&term, IndexRecordOption::Basic)
-            .map_err(tantivy::TantivyError::from)?
-        else {
-            continue;
-        };
-        // One block cached is all an in-order pass needs.
-        let store = segment
-            .get_store_reader(1)
-            .map_err(tantivy::TantivyError::from)?;
+        let columns = segment.fast_fields();
+        let u64_column = |field| columns.u64(schema.get_field_name(field));
+        let i64_column = |field| columns.i64(schema.get_field_name(field));
+        let size = u64_column(fields.file_size)?;
+        let mtime = i64_column(fields.file_mtime)?;
+        let hash = u64_column(fields.file_hash)?;
+        let indexed_at = i64_column(fields.indexed_at)?;
         let alive = segment.alive_bitset();
-        let mut doc_id = postings.doc();
-        while doc_id != TERMINATED {
-            if alive.is_none_or(|a| a.is_alive(doc_id)) {
-                let doc: TantivyDocument = store.get(doc_id)?;
-                if let Some(key) = stored_str(&doc, fields.path) {
-                    let entry = ManifestEntry {
-                        size: stored_u64(&doc, fields.file_size).unwrap_or(0),
-                        mtime_ns: stored_i64(&doc, fields.file_mtime).unwrap_or(0),
-                        hash: stored_u64(&doc, fields.file_hash).unwrap_or(0),
-                        indexed_at: stored_i64(&doc, fields.indexed_at).unwrap_or(0),
-                    };
-                    manifest.insert(key.to_string(), entry);
+        let paths = segment.inverted_index(fields.path)?;
+        let mut terms = paths
+            .terms()
+            .stream()
+            .map_err(tantivy::TantivyError::from)?;
+        while terms.advance() {
+            let mut postings = paths
+                .read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)
+                .map_err(tantivy::TantivyError::from)?;
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                if let Some(file_size) = size.first(doc) {
+                    if alive.is_none_or(|a| a.is_alive(doc)) {
+                        // Keys are written from `String`s: a term that is not UTF-8 is no key.
+                        if let Ok(key) = std::str::from_utf8(terms.key()) {
+                            let entry = ManifestEntry {
+                                size: file_size,
+                                mtime_ns: mtime.first(doc).unwrap_or(0),
+                                hash: hash.first(doc).unwrap_or(0),
+                                indexed_at: indexed_at.first(doc).unwrap_or(0),
+                            };
+                            manifest.insert(key.to_string(), entry);
+                        }
+                    }
                 }
+                doc = postings.advance();
             }
-            doc_id = postings.advance();
         }
     }
     Ok(manifest)

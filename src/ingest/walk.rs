@@ -222,9 +222,32 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Result<Vec<WalkEntry>> {
     }
     entries.append(&mut lock(&pruned));
     // Every path starts with `root`, so comparing paths compares relative paths, component by
-    // component: the same order a sorted directory traversal gives.
-    entries.sort_by(|a, b| a.path().cmp(b.path()));
+    // component: the same order a sorted directory traversal gives. No two entries share a
+    // path, so an unstable sort gives the same order (and needs no scratch buffer).
+    entries.sort_unstable_by(|a, b| path_order(a.path(), b.path()));
     Ok(entries)
+}
+
+/// The order of [`Path::cmp`] (component by component) for the paths a walk yields, which
+/// never hold a `.` or `..` component or two separators in a row below the root they share:
+/// their bytes compared with the separator below any other byte. Splitting paths into
+/// components to compare them was a tenth of a run that found nothing to index.
+#[cfg(unix)]
+fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    use std::os::unix::ffi::OsStrExt;
+    let (a, b) = (a.as_os_str().as_bytes(), b.as_os_str().as_bytes());
+    let common = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let rank = |byte: u8| if byte == b'/' { 0 } else { u16::from(byte) + 1 };
+    match (a.get(common), b.get(common)) {
+        (Some(&x), Some(&y)) => rank(x).cmp(&rank(y)),
+        _ => a.len().cmp(&b.len()),
+    }
+}
+
+/// The order of [`Path::cmp`] (elsewhere than on Unix, paths are compared as they are).
+#[cfg(not(unix))]
+fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    a.cmp(b)
 }
 
 /// The key under which a relative path is stored in the index: components joined with `/`,
@@ -581,6 +604,20 @@ mod tests {
     use super::*;
     use std::process::Command;
     use tempfile::TempDir;
+
+    proptest::proptest! {
+        /// Paths as a walk makes them (a root joined with names) are ordered as `Path::cmp`
+        /// orders them, names that sort around the separator included (`a.b`, `a-b`, `a b`).
+        #[test]
+        fn path_order_is_the_order_of_path_cmp(
+            a in proptest::collection::vec("(a|b|a\\.b|a-b|a b|ab|A|é|a0|~|\\.x)", 1..5),
+            b in proptest::collection::vec("(a|b|a\\.b|a-b|a b|ab|A|é|a0|~|\\.x)", 1..5),
+        ) {
+            let root = Path::new("/corpus/root");
+            let (a, b) = (root.join(a.join("/")), root.join(b.join("/")));
+            proptest::prop_assert_eq!(path_order(&a, &b), a.cmp(&b));
+        }
+    }
 
     /// Options that do not depend on the environment of the test process.
     fn opts() -> WalkOptions {

@@ -212,20 +212,50 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Result<Vec<WalkEntry>> {
         });
     }
 
-    let mut entries = Vec::new();
-    for result in builder.build() {
-        let entry = match result {
-            Ok(entry) => classify(&entry, root, opts, fault.as_ref()),
-            Err(err) => selector.report_error(root, &err),
+    // Reading the metadata of every file is most of a walk: spread it over the cores, each
+    // walking thread gathering its own entries.
+    let found: Mutex<Vec<WalkEntry>> = Mutex::default();
+    builder.threads(walk_threads());
+    builder.build_parallel().run(|| {
+        let mut gathered = Gathered {
+            entries: Vec::new(),
+            into: &found,
         };
-        entries.extend(entry);
-    }
+        let (selector, fault) = (&selector, fault.as_ref());
+        Box::new(move |result| {
+            let entry = match result {
+                Ok(entry) => classify(&entry, root, opts, fault),
+                Err(err) => selector.report_error(root, &err),
+            };
+            gathered.entries.extend(entry);
+            ignore::WalkState::Continue
+        })
+    });
+    let mut entries = found.into_inner().unwrap_or_else(PoisonError::into_inner);
     entries.append(&mut lock(&pruned));
     // Every path starts with `root`, so comparing paths compares relative paths, component by
     // component: the same order a sorted directory traversal gives. No two entries share a
     // path, so an unstable sort gives the same order (and needs no scratch buffer).
     entries.sort_unstable_by(|a, b| path_order(a.path(), b.path()));
     Ok(entries)
+}
+
+/// Threads walking a corpus: one per core, at most four (a walk waits on the file system more
+/// than it computes).
+fn walk_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
+/// The entries one walking thread found, added to the walk's list when the thread is done.
+struct Gathered<'a> {
+    entries: Vec<WalkEntry>,
+    into: &'a Mutex<Vec<WalkEntry>>,
+}
+
+impl Drop for Gathered<'_> {
+    fn drop(&mut self) {
+        lock(self.into).append(&mut self.entries);
+    }
 }
 
 /// The order of [`Path::cmp`] (component by component) for the paths a walk yields, which

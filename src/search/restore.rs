@@ -13,9 +13,9 @@
 //!   `body_exact` ([`pair_counts`]: what a phrase query would count, all pairs of two adjacent
 //!   words in one pass), so `hoang xuan` prefers `hoàng xuân`. Only passages holding the
 //!   pair's `joined` token are read ([`pair_counts_within`]): the two syllables with only
-//!   spaces (or one hyphen) between, as typed in the query. Reading every passage holding both words cost a
-//!   third of a stripped query's time, and the spaced pairs restore slightly better
-//!   (stripped ViQuAD questions: 95.2% → 95.3% of syllables). A common pair's count is
+//!   spaces (or one hyphen) between, as typed in the query. Reading every passage holding both
+//!   words cost a third of a stripped query's time, and the spaced pairs restore slightly
+//!   better (stripped ViQuAD questions: 95.2% → 95.3% of syllables). A common pair's count is
 //!   estimated from a sample of about 300 such passages (`PAIR_SAMPLE`), chosen by their
 //!   sample keys ([`sample_key`](crate::schema::sample_key)): spread over the whole index, and
 //!   the same in every index of the same files, so the restored forms (and the hits) do not

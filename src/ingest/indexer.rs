@@ -314,24 +314,25 @@ fn read_manifest(index: &Index) -> Result<HashMap<String, ManifestEntry>> {
             .stream()
             .map_err(tantivy::TantivyError::from)?;
         while terms.advance() {
+            // Keys are written from `String`s: a term that is not UTF-8 is no key.
+            let Ok(key) = std::str::from_utf8(terms.key()) else {
+                continue;
+            };
             let mut postings = paths
                 .read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)
                 .map_err(tantivy::TantivyError::from)?;
             let mut doc = postings.doc();
             while doc != TERMINATED {
-                if let Some(file_size) = size.first(doc) {
-                    if alive.is_none_or(|a| a.is_alive(doc)) {
-                        // Keys are written from `String`s: a term that is not UTF-8 is no key.
-                        if let Ok(key) = std::str::from_utf8(terms.key()) {
-                            let entry = ManifestEntry {
-                                size: file_size,
-                                mtime_ns: mtime.first(doc).unwrap_or(0),
-                                hash: hash.first(doc).unwrap_or(0),
-                                indexed_at: indexed_at.first(doc).unwrap_or(0),
-                            };
-                            manifest.insert(key.to_string(), entry);
-                        }
-                    }
+                // Of a source's documents, its manifest is the one with a size.
+                let live = alive.is_none_or(|a| a.is_alive(doc));
+                if let Some(file_size) = size.first(doc).filter(|_| live) {
+                    let entry = ManifestEntry {
+                        size: file_size,
+                        mtime_ns: mtime.first(doc).unwrap_or(0),
+                        hash: hash.first(doc).unwrap_or(0),
+                        indexed_at: indexed_at.first(doc).unwrap_or(0),
+                    };
+                    manifest.insert(key.to_string(), entry);
                 }
                 doc = postings.advance();
             }

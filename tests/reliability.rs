@@ -761,8 +761,8 @@ fn damaged_index_says_how_to_recover() {
 }
 
 /// Segment files with corrupt bytes in their middle (which tantivy's footer checks do not
-/// catch) never make `tim search` panic: it answers, or exits 2 with one line saying to
-/// rebuild.
+/// catch) never make `tim index` or `tim search` panic: each answers, or exits 2 with one
+/// line saying to rebuild.
 #[test]
 fn corrupt_segment_bytes_never_panic() {
     let dir = tempfile::tempdir().unwrap();
@@ -775,24 +775,52 @@ fn corrupt_segment_bytes_never_panic() {
         .arg(&template)
         .arg("-q"));
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    for ext in ["idx", "term", "pos", "store", "fieldnorm", "fast"] {
-        let index = dir.path().join(ext);
+    // Which part of a file holds what varies with its size: two quarters are corrupted in turn
+    // (the second hits a fast-field file's column dictionary).
+    let windows = ["idx", "term", "pos", "store", "fieldnorm", "fast"]
+        .into_iter()
+        .flat_map(|ext| [(ext, 1), (ext, 2)]);
+    for (ext, quarter) in windows {
+        let index = dir.path().join(format!("{ext}-{quarter}"));
         copy_dir(&template, &index);
-        let file = fs::read_dir(&index)
+        // Every segment's file: which one a corruption would hurt depends on what the
+        // indexing threads put in each segment.
+        let files: Vec<PathBuf> = fs::read_dir(&index)
             .unwrap()
             .map(|e| e.unwrap().path())
-            .find(|p| p.extension().is_some_and(|e| e == ext))
-            .unwrap();
-        let mut bytes = fs::read(&file).unwrap();
-        let len = bytes.len();
-        for b in &mut bytes[len / 4..len / 2] {
-            *b ^= 0x5a;
+            .filter(|p| p.extension().is_some_and(|e| e == ext))
+            .collect();
+        assert!(!files.is_empty(), "no .{ext} file");
+        for file in files {
+            let mut bytes = fs::read(&file).unwrap();
+            let len = bytes.len();
+            for b in &mut bytes[len * quarter / 4..len * (quarter + 1) / 4] {
+                *b ^= 0x5a;
+            }
+            fs::write(&file, bytes).unwrap();
         }
-        fs::write(&file, bytes).unwrap();
+        // A run reads the manifest of every segment first.
+        let out = run(tim()
+            .arg("index")
+            .arg(&corpus.root)
+            .arg("--index")
+            .arg(&index)
+            .arg("-q"));
+        let err = stderr(&out);
+        let context = format!("tim index, corrupt .{ext} (quarter {quarter}): {err}");
+        assert!(!err.contains("panicked"), "{context}");
+        match code(&out) {
+            0 => {}
+            2 => {
+                assert_eq!(err.lines().count(), 1, "{context}");
+                assert!(err.contains("tim index --rebuild"), "{context}");
+            }
+            other => panic!("exit {other}: {context}"),
+        }
         for query in ["Chiến", "Hà Nội harbour", "\"Đà Nẵng\"", "Vietnam -lạnh"] {
             let out = run(tim().args(["search", "--index"]).arg(&index).arg(query));
             let err = stderr(&out);
-            let context = format!("corrupt .{ext}, query {query}: {err}");
+            let context = format!("corrupt .{ext} (quarter {quarter}), query {query}: {err}");
             assert!(!err.contains("panicked"), "{context}");
             match code(&out) {
                 0 | 1 => {}

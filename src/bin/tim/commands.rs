@@ -116,11 +116,15 @@ fn index(args: IndexArgs) -> CmdResult {
             title: args.title_key.clone(),
             text: args.text_key.clone(),
         };
-        index_jsonl(jsonl, &keys, &index_dir, &opts, &mut progress)?
+        guarded(&index_dir, || {
+            index_jsonl(jsonl, &keys, &index_dir, &opts, &mut progress)
+        })?
     } else {
         let corpus = args.corpus.clone().unwrap_or_else(|| PathBuf::from("."));
         let index_dir = args.index.clone().unwrap_or_else(|| corpus.join(".tim"));
-        index_directory(&corpus, &index_dir, &opts, &mut progress)?
+        guarded(&index_dir, || {
+            index_directory(&corpus, &index_dir, &opts, &mut progress)
+        })?
     };
     if !args.quiet {
         eprintln!("{}", summary_line(&summary));
@@ -224,7 +228,7 @@ fn search(mut args: SearchArgs) -> CmdResult {
         }
         None => (resolve_index(args.index.as_deref())?, None),
     };
-    let searcher = Searcher::open(&index_dir)?;
+    let searcher = open_searcher(&index_dir)?;
     let color = render::use_color(args.color);
     let stdout = io::stdout();
     let mut printer = HitPrinter::new(
@@ -292,6 +296,12 @@ fn search(mut args: SearchArgs) -> CmdResult {
     })
 }
 
+/// Opens a searcher on the index at `dir`, a panic inside tantivy (which a corrupt segment
+/// file can cause when a segment is opened) becoming the error of a damaged index.
+fn open_searcher(dir: &Path) -> Result<Searcher, Error> {
+    guarded(dir, || Searcher::open(dir))
+}
+
 /// Runs one search. A failure to read the index, and a panic inside tantivy (which a corrupt
 /// segment file can cause), become the error of a damaged index, which says how to recover.
 fn guarded_search(
@@ -299,24 +309,36 @@ fn guarded_search(
     query: &str,
     opts: &SearchOptions,
 ) -> Result<Vec<Hit>, Error> {
+    let index = searcher.index();
+    guarded(index.dir(), || {
+        searcher
+            .search_with(query, opts)
+            .map_err(|e| index.explain_damage(e))
+    })
+}
+
+/// Runs `work`, which reads the index at `dir`; a panic inside it (tantivy's, on a corrupt
+/// segment file) becomes the error of a damaged index, which says how to recover, and prints
+/// no panic message. A writer dropped by the unwinding commits nothing: the index keeps its
+/// last commit.
+fn guarded<T>(dir: &Path, work: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
     let quiet_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| searcher.search_with(query, opts)));
+    let outcome = std::panic::catch_unwind(AssertUnwindSafe(work));
     std::panic::set_hook(quiet_hook);
-    match outcome {
-        Ok(result) => result.map_err(|e| searcher.index().explain_damage(e)),
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| panic.downcast_ref::<&str>().copied())
-                .unwrap_or("a panic");
-            Err(Error::IndexUnusable {
-                path: searcher.index().dir().to_path_buf(),
-                message: format!("it is damaged (reading it failed: {what}); rebuild it with `tim index --rebuild`"),
-            })
-        }
-    }
+    outcome.unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("a panic");
+        Err(Error::IndexUnusable {
+            path: dir.to_path_buf(),
+            message: format!(
+                "it is damaged (reading it failed: {what}); rebuild it with `tim index --rebuild`"
+            ),
+        })
+    })
 }
 
 /// Brings the index of `corpus` up to date before a search; when another process is writing
@@ -328,7 +350,9 @@ fn refresh(corpus: &Path, index_dir: &Path, quiet: bool) -> Result<(), CommandEr
         cancel: Some(interrupt_flag()),
         ..default_index_options()
     };
-    match index_directory(corpus, index_dir, &opts, &mut progress) {
+    match guarded(index_dir, || {
+        index_directory(corpus, index_dir, &opts, &mut progress)
+    }) {
         Ok(summary) => {
             if !quiet && (summary.indexed > 0 || summary.removed > 0) {
                 eprintln!("{}", summary_line(&summary));
@@ -453,7 +477,7 @@ fn info(args: InfoArgs) -> CmdResult {
 
 fn eval(args: EvalArgs) -> CmdResult {
     let dir = resolve_index(args.index.as_deref())?;
-    let searcher = Searcher::open(&dir)?;
+    let searcher = open_searcher(&dir)?;
     let qrels = read_qrels(&args.qrels)?;
     let queries = read_queries(&args.queries)?;
     let opts = SearchOptions {

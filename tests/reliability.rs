@@ -761,8 +761,8 @@ fn damaged_index_says_how_to_recover() {
 }
 
 /// Segment files with corrupt bytes in their middle (which tantivy's footer checks do not
-/// catch) never make `tim index` or `tim search` panic: each answers, or exits 2 with one
-/// line saying to rebuild.
+/// catch) never make `tim index`, `tim info` or `tim search` panic: each answers, or exits 2
+/// with one line saying to rebuild.
 #[test]
 fn corrupt_segment_bytes_never_panic() {
     let dir = tempfile::tempdir().unwrap();
@@ -807,6 +807,9 @@ fn corrupt_segment_bytes_never_panic() {
             .arg(&index)
             .arg("-q"));
         let what = format!("tim index, corrupt .{ext} (quarter {quarter})");
+        answers_or_says_to_rebuild(&out, &[0], &what);
+        let out = run(tim().arg("info").arg(&index));
+        let what = format!("tim info, corrupt .{ext} (quarter {quarter})");
         answers_or_says_to_rebuild(&out, &[0], &what);
         for query in ["Chiến", "Hà Nội harbour", "\"Đà Nẵng\"", "Vietnam -lạnh"] {
             let out = run(tim().args(["search", "--index"]).arg(&index).arg(query));

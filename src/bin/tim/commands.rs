@@ -430,7 +430,10 @@ fn analyze(args: AnalyzeArgs) -> CmdResult {
 
 fn info(args: InfoArgs) -> CmdResult {
     let dir = resolve_index(args.index.as_deref())?;
-    let info = Index::open(&dir)?.info()?;
+    let info = guarded(&dir, || {
+        let index = Index::open(&dir)?;
+        index.info().map_err(|e| index.explain_damage(e))
+    })?;
     let mut out = io::stdout().lock();
     if args.json {
         writeln!(

@@ -645,12 +645,7 @@ fn damaged_index_says_how_to_recover() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = Corpus::new(dir.path().join("corpus"), 60);
     let template = dir.path().join("template");
-    let out = run(tim()
-        .arg("index")
-        .arg(&corpus.root)
-        .arg("--index")
-        .arg(&template)
-        .arg("-q"));
+    let out = tim_index(&corpus.root, &template, &[]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let clean = Contents::read(&template).unwrap();
 
@@ -709,12 +704,7 @@ fn damaged_index_says_how_to_recover() {
         copy_dir(&template, &index);
         damage(&index);
         let search = run(tim().args(["search", "--index"]).arg(&index).arg("Chiến"));
-        let index_run = run(tim()
-            .arg("index")
-            .arg(&corpus.root)
-            .arg("--index")
-            .arg(&index)
-            .arg("-q"));
+        let index_run = tim_index(&corpus.root, &index, &[]);
         for (command, out) in [("search", &search), ("index", &index_run)] {
             let err = stderr(out);
             assert_eq!(code(out), 2, "{what}: tim {command}: {err}");
@@ -739,13 +729,7 @@ fn damaged_index_says_how_to_recover() {
                 "{what}: tim {command} wrote to stdout"
             );
         }
-        let rebuild = run(tim()
-            .arg("index")
-            .arg(&corpus.root)
-            .arg("--index")
-            .arg(&index)
-            .arg("--rebuild")
-            .arg("-q"));
+        let rebuild = tim_index(&corpus.root, &index, &["--rebuild"]);
         assert_eq!(code(&rebuild), 0, "{what}: --rebuild: {}", stderr(&rebuild));
         let search = run(tim().args(["search", "--index"]).arg(&index).arg("Chiến"));
         assert_eq!(
@@ -768,15 +752,10 @@ fn corrupt_segment_bytes_never_panic() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = Corpus::new(dir.path().join("corpus"), 60);
     let template = dir.path().join("template");
-    let out = run(tim()
-        .arg("index")
-        .arg(&corpus.root)
-        .arg("--index")
-        .arg(&template)
-        .arg("-q"));
+    let out = tim_index(&corpus.root, &template, &[]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    // Which part of a file holds what varies with its size: two quarters are corrupted in turn
-    // (the second hits a fast-field file's column dictionary).
+    // Which part of a file holds what varies with its size and data (a fast-field file's
+    // column dictionary among them): two quarters are corrupted in turn.
     let windows = ["idx", "term", "pos", "store", "fieldnorm", "fast"]
         .into_iter()
         .flat_map(|ext| [(ext, 1), (ext, 2)]);
@@ -800,12 +779,7 @@ fn corrupt_segment_bytes_never_panic() {
             fs::write(&file, bytes).unwrap();
         }
         // A run reads the manifest of every segment first.
-        let out = run(tim()
-            .arg("index")
-            .arg(&corpus.root)
-            .arg("--index")
-            .arg(&index)
-            .arg("-q"));
+        let out = tim_index(&corpus.root, &index, &[]);
         let what = format!("tim index, corrupt .{ext} (quarter {quarter})");
         answers_or_says_to_rebuild(&out, &[0], &what);
         let out = run(tim().arg("info").arg(&index));
@@ -817,6 +791,17 @@ fn corrupt_segment_bytes_never_panic() {
             answers_or_says_to_rebuild(&out, &[0, 1], &what);
         }
     }
+}
+
+/// Runs `tim index CORPUS --index INDEX -q` with `extra` arguments.
+fn tim_index(corpus: &Path, index: &Path, extra: &[&str]) -> Output {
+    run(tim()
+        .arg("index")
+        .arg(corpus)
+        .arg("--index")
+        .arg(index)
+        .arg("-q")
+        .args(extra))
 }
 
 /// `out` ended with one of `answered` (no panic), or with exit 2 and one line saying to rebuild.

@@ -15,14 +15,21 @@ use support::*;
 /// Checkpoint size for crash tests: small, so that a corpus of a few hundred KB commits often.
 const SMALL_CHECKPOINT: &str = "30000";
 
-fn index_cmd(corpus: &Path, index: &Path) -> Command {
+/// `tim index CORPUS --index INDEX --quiet`.
+fn quiet_index_cmd(corpus: &Path, index: &Path) -> Command {
     let mut cmd = tim();
     cmd.arg("index")
         .arg(corpus)
         .arg("--index")
         .arg(index)
-        .arg("--quiet")
-        .env("TIM_CHECKPOINT_BYTES", SMALL_CHECKPOINT);
+        .arg("--quiet");
+    cmd
+}
+
+/// `tim index CORPUS --index INDEX --quiet`, committing every [`SMALL_CHECKPOINT`] bytes.
+fn index_cmd(corpus: &Path, index: &Path) -> Command {
+    let mut cmd = quiet_index_cmd(corpus, index);
+    cmd.env("TIM_CHECKPOINT_BYTES", SMALL_CHECKPOINT);
     cmd
 }
 
@@ -793,15 +800,9 @@ fn corrupt_segment_bytes_never_panic() {
     }
 }
 
-/// Runs `tim index CORPUS --index INDEX -q` with `extra` arguments.
+/// Runs `tim index CORPUS --index INDEX --quiet` with `extra` arguments.
 fn tim_index(corpus: &Path, index: &Path, extra: &[&str]) -> Output {
-    run(tim()
-        .arg("index")
-        .arg(corpus)
-        .arg("--index")
-        .arg(index)
-        .arg("-q")
-        .args(extra))
+    run(quiet_index_cmd(corpus, index).args(extra))
 }
 
 /// `out` ended with one of `answered` (no panic), or with exit 2 and one line saying to rebuild.

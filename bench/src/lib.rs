@@ -7,7 +7,8 @@
 //! - [`table`]: the markdown table printer and the small argument parser of the binaries;
 //! - [`peers`]: one module per engine (timkiem's `tim`, tantivy with one field, tantivy with
 //!   four stock-tokenized fields, SQLite FTS5, ripgrep), each building an index and answering
-//!   queries the way its own users would;
+//!   queries the way its own users would, and the floor (tantivy alone on timkiem's index,
+//!   one folded term per query word);
 //! - [`relevance`]: the peers' ranking quality on the judged BEIR sets, scored with the metric
 //!   code of `tim eval`.
 //!

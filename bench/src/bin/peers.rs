@@ -19,12 +19,16 @@ use timkiem_bench::corpus::{corpus_of, replace_file, total_bytes, viquad_queries
 use timkiem_bench::measure::{
     disk_size, mb_per_s, median, own_peak_rss, percentile, remove_if_exists, run_child_ok, threads,
 };
+use timkiem_bench::peers::floor::Floor;
 use timkiem_bench::peers::fts5::Fts5;
 use timkiem_bench::peers::tantivy_single::TantivySingle;
 use timkiem_bench::peers::tim::Tim;
 use timkiem_bench::peers::{rg, tim, Builder, QueryEngine};
 use timkiem_bench::table::{mib, num, ratio, verdict, Args, Table};
 use timkiem_bench::Result;
+
+/// The query row of [`Floor`]: tantivy alone on the `tim` index, one folded term per word.
+const FLOOR_LABEL: &str = "floor: tantivy alone on tim's index, folded words OR-ed";
 
 /// The query of the whole-process comparison (a name present once in the full corpus).
 const NEEDLE: &str = "Hoàng Xuân Chiến";
@@ -267,6 +271,10 @@ fn queries(s: &Setup, n: usize, f: &mut Findings) -> Result<()> {
             )?),
         ),
         (
+            FLOOR_LABEL,
+            Box::new(Floor::open(&Builder::Tim.index_path(&s.corpus_name))?),
+        ),
+        (
             "SQLite FTS5 (OR, bm25)",
             Box::new(Fts5::open(&Builder::Fts5.index_path(&s.corpus_name))?),
         ),
@@ -505,6 +513,18 @@ fn aims(f: &Findings) {
             "n/a".into(),
         ]),
     }
+    // Not an aim: what the passage index alone costs a query, before any of tim's signals,
+    // as a multiple of the single-field index (see `peers/floor.rs`).
+    let floor = f.p50(FLOOR_LABEL);
+    let (value, met) = match floor.zip(f.p50("tantivy 1 field (QueryParser)")) {
+        Some((floor, single)) => (ratio(floor / single), "info"),
+        None => ("not measured".to_string(), "n/a"),
+    };
+    table.row(vec![
+        "(query p50: the floor on tim's index ÷ tantivy 1 field)".into(),
+        value,
+        met.into(),
+    ]);
     println!("### Aims (ratios are tim ÷ peer: MB/s ÷ MB/s, ms ÷ ms; or as stated)\n");
     table.print();
 }

@@ -1,6 +1,7 @@
 //! The engines compared, one module each. Every engine builds its index in a child process
 //! (so its peak RSS is its own) and answers queries in this process through [`QueryEngine`].
 
+pub mod floor;
 pub mod fts5;
 pub mod rg;
 pub mod tantivy_four;

@@ -796,6 +796,38 @@ fn the_index_is_found_by_flag_variable_or_upwards() {
 }
 
 #[test]
+fn tim_index_variable_never_redirects_a_corpus_search() {
+    // Regression: clap read `$TIM_INDEX` as `--index`, so `tim search QUERY CORPUS` refreshed
+    // CORPUS into that index and removed every file of the corpus it had been built from.
+    let env = TestEnv::new();
+    env.write("a/apple.txt", "Apple orchards in spring.\n")
+        .write("b/banana.txt", "Banana plantations in spring.\n");
+    index(&env, &["a", "--index", "idx-a"]);
+
+    let mut cmd = env.tim();
+    cmd.args(["search", "--json", "-q", "spring", "b"])
+        .env("TIM_INDEX", env.path("idx-a"));
+    let run = common::Run::of(&mut cmd);
+    run.ok();
+    assert_eq!(run.paths(), ["banana.txt"]);
+    assert!(
+        env.path("b/.tim/meta.json").is_file(),
+        "b gets its own index"
+    );
+
+    // The index of `a` still holds `a`, and only `a`.
+    let run = env.run(["search", "--json", "spring", "--index", "idx-a"]);
+    run.ok();
+    assert_eq!(run.paths(), ["apple.txt"]);
+
+    // An exported but empty variable is no index, not an error.
+    let mut cmd = env.tim();
+    cmd.args(["search", "--json", "-q", "banana", "b"])
+        .env("TIM_INDEX", "");
+    common::Run::of(&mut cmd).ok();
+}
+
+#[test]
 fn search_refreshes_the_index_unless_told_not_to() {
     let env = TestEnv::new();
     env.write("corpus/a.txt", "Manatees graze.\n");

@@ -116,8 +116,9 @@ pub struct SearchArgs {
     /// single positional argument is then PATH).
     #[arg(long, value_name = "FILE")]
     pub queries: Option<PathBuf>,
-    /// The index to search (default: $TIM_INDEX, or the nearest .tim/ upwards).
-    #[arg(long, value_name = "DIR", env = "TIM_INDEX")]
+    /// The index to search (default: PATH/.tim with PATH; without it $TIM_INDEX, or the
+    /// nearest .tim/ upwards).
+    #[arg(long, value_name = "DIR")]
     pub index: Option<PathBuf>,
     /// How many hits to show.
     #[arg(long, short = 'n', default_value_t = 10)]
@@ -164,7 +165,7 @@ pub struct AnalyzeArgs {
 pub struct InfoArgs {
     /// The index (default: $TIM_INDEX, or the nearest .tim/ upwards); a corpus directory
     /// means its .tim/.
-    #[arg(value_name = "INDEX", env = "TIM_INDEX")]
+    #[arg(value_name = "INDEX")]
     pub index: Option<PathBuf>,
     /// Print JSON.
     #[arg(long)]
@@ -181,7 +182,7 @@ pub struct EvalArgs {
     #[arg(long, value_name = "QRELS.tsv")]
     pub qrels: PathBuf,
     /// The index (default: $TIM_INDEX, or the nearest .tim/ upwards).
-    #[arg(long, value_name = "DIR", env = "TIM_INDEX")]
+    #[arg(long, value_name = "DIR")]
     pub index: Option<PathBuf>,
     /// Remove every diacritic (and map đ to d) from the queries first.
     #[arg(long)]

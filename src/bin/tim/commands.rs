@@ -175,10 +175,20 @@ fn summary_line(s: &Summary) -> String {
     line
 }
 
-/// Finds the index to use: an explicit one, or the nearest `.tim/` upwards from the current
+/// Finds the index to use when no corpus directory is given: an explicit one, else
+/// `$TIM_INDEX` (when set and not empty), else the nearest `.tim/` upwards from the current
 /// directory.
+///
+/// `$TIM_INDEX` is read here, not by clap as a default of `--index`: a search given a corpus
+/// directory refreshes that corpus's own index (or the one `--index` names), and the variable
+/// must not redirect the refresh into an index of another corpus, which would drop every file
+/// of that corpus from it.
 fn resolve_index(explicit: Option<&Path>) -> Result<PathBuf, CommandError> {
-    if let Some(dir) = explicit {
+    let from_env = std::env::var_os("TIM_INDEX")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from);
+    if let Some(dir) = explicit.map(Path::to_path_buf).or(from_env) {
+        let dir = dir.as_path();
         // A corpus directory stands for its `.tim/`.
         if !dir.join("meta.json").exists() && dir.join(".tim").join("meta.json").exists() {
             return Ok(dir.join(".tim"));

@@ -933,6 +933,42 @@ fn a_closed_pipe_ends_the_search_quietly() {
 }
 
 #[test]
+fn completions_that_cannot_be_written_are_an_error_not_a_panic() {
+    // Regression: clap_complete panicked (exit 101, a backtrace) on a failed write.
+    let env = TestEnv::new();
+    for shell in ["bash", "zsh", "fish"] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("open /dev/full");
+        let output = env
+            .tim_std()
+            .args(["completions", shell])
+            .stdout(full)
+            .output()
+            .expect("run tim");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{shell}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{shell}: {stderr}");
+        assert!(stderr.starts_with("tim: "), "{shell}: {stderr}");
+
+        // A reader that goes away is no error at all, as for a search.
+        let mut child = env
+            .tim_std()
+            .args(["completions", shell])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn tim");
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{shell}: {stderr}");
+        assert_eq!(stderr, "", "{shell}");
+    }
+}
+
+#[test]
 fn odd_queries_never_fail() {
     let env = bilingual();
     index(&env, &["corpus"]);

@@ -67,7 +67,13 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Eval(args) => eval(args),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "tim", &mut io::stdout());
+            // Written to memory first: clap_complete panics when a write fails (a closed pipe,
+            // a full disk), where every other output of `tim` is an error like any other.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "tim", &mut script);
+            let mut out = io::stdout().lock();
+            out.write_all(&script)?;
+            out.flush()?;
             Ok(Outcome::Success)
         }
     }

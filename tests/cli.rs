@@ -1207,6 +1207,70 @@ fn a_jsonl_corpus_is_indexed_by_record() {
         .code(1);
 }
 
+#[test]
+fn a_jsonl_file_opening_with_a_byte_order_mark_keeps_its_first_record() {
+    // Regression: the mark was read as part of the first record, which was skipped as "not a
+    // JSON object" (query and qrels files already accepted it).
+    let env = TestEnv::new();
+    env.write(
+        "bom.jsonl",
+        "\u{feff}{\"_id\": \"d1\", \"text\": \"first giraffe\"}\n\
+         {\"_id\": \"d2\", \"text\": \"second giraffe\"}\n",
+    );
+    let summary = index(&env, &["--jsonl", "bom.jsonl"]);
+    assert_eq!(summary.counts(), (2, 0, 0, 0), "{}", summary.line);
+    let hits = search_json(&env, &["first giraffe", "--index", "bom.jsonl.tim"]);
+    assert_eq!(hits[0]["id"], "d1");
+    // Past the first line the character is no mark: that record is bad, and said so.
+    env.write(
+        "late.jsonl",
+        "{\"_id\": \"d1\", \"text\": \"x\"}\n\u{feff}{\"_id\": \"d2\", \"text\": \"y\"}\n",
+    );
+    let summary = index(&env, &["--jsonl", "late.jsonl"]);
+    assert_eq!(summary.counts(), (1, 0, 0, 1), "{}", summary.line);
+}
+
+#[test]
+fn eval_per_query_figures_are_json_with_json() {
+    // Regression: `--json --per-query` printed tab-separated lines before the JSON summary.
+    let env = TestEnv::new();
+    env.write(
+        "corpus.jsonl",
+        "{\"_id\": \"d1\", \"text\": \"Đà Nẵng là thành phố biển.\"}\n\
+         {\"_id\": \"d2\", \"text\": \"The defence ministry met.\"}\n",
+    )
+    .write(
+        "queries.jsonl",
+        "{\"_id\": \"q1\", \"text\": \"Da Nang\"}\n{\"_id\": \"q2\", \"text\": \"zzzz\"}\n",
+    )
+    .write(
+        "qrels.tsv",
+        "query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td2\t1\n",
+    );
+    index(&env, &["--jsonl", "corpus.jsonl"]);
+    let eval = ["eval", "--queries", "queries.jsonl", "--qrels", "qrels.tsv"];
+    let index_dir = ["--index", "corpus.jsonl.tim", "--per-query"];
+
+    let run = env.run(eval.iter().chain(&index_dir).chain(&["--json"]));
+    run.ok();
+    let lines = run.json();
+    assert_eq!(lines.len(), 3, "{}", run.stdout);
+    assert_eq!(lines[0]["query_id"], "q1");
+    assert_eq!(lines[0]["ndcg_10"], 1.0);
+    assert_eq!(lines[1]["query_id"], "q2");
+    assert_eq!(lines[1]["recall_100"], 0.0);
+    assert_eq!(lines[2]["queries"], 2);
+    assert_eq!(lines[2]["ndcg_10"], 0.5);
+
+    // Tab-separated without --json: the same figures, and a query without hits scores 0, not
+    // -0 (a float sum of nothing is negative zero).
+    let run = env.run(eval.iter().chain(&index_dir));
+    run.ok();
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines[0], "q1\t1.0000\t1.0000\t1.0000\t1.0000");
+    assert_eq!(lines[1], "q2\t0.0000\t0.0000\t0.0000\t0.0000");
+}
+
 /// A record's id is a name, not a path: ids such as `../x` or `/abs` (BEIR ids are free text)
 /// are indexed and found like any other. Every search of such an index used to fail with "it
 /// stores a path outside its corpus; rebuild it", which no rebuild could cure.

@@ -1071,6 +1071,8 @@ pub fn index_jsonl(
                 continue;
             }
             Some(CappedLine::Complete) => match std::str::from_utf8(&buf) {
+                // A byte-order mark opening the file is no part of its first record.
+                Ok(line) if n == 0 => line.strip_prefix('\u{feff}').unwrap_or(line),
                 Ok(line) => line,
                 Err(_) => {
                     summary.skip("bad record");

@@ -223,10 +223,11 @@ fn relevant_count(judged: &HashMap<String, u32>) -> usize {
 
 /// Discounted cumulative gain of gains in rank order: `sum(gain_i / log2(i + 1))`, i from 1.
 fn dcg(gains: impl Iterator<Item = u32>) -> f64 {
+    // Folded from +0.0: `sum` of no floats is -0.0, which an empty ranking printed.
     gains
         .enumerate()
         .map(|(i, gain)| f64::from(gain) / (i as f64 + 2.0).log2())
-        .sum()
+        .fold(0.0, |total, x| total + x)
 }
 
 /// nDCG@k: the DCG of the first `k` results over the DCG of the ideal ranking of the judged
@@ -394,6 +395,9 @@ mod tests {
         for (name, got, want) in cases {
             assert!(close(got, want), "{name}: got {got}, want {want}");
         }
+        // An empty ranking is +0, not -0 (printed as `-0.0000` per query).
+        assert!(ndcg_at(&[], &j, 10).is_sign_positive());
+        assert!(ndcg_at(&ids(&["x"]), &j, 10).is_sign_positive());
     }
 
     #[test]

@@ -543,12 +543,26 @@ fn eval(args: EvalArgs) -> CmdResult {
             .take(100)
             .collect();
         let metrics = evaluator.add(&query.id, &ranked);
-        if args.per_query {
-            if let Some(m) = metrics {
+        if let Some(m) = metrics.filter(|_| args.per_query) {
+            if args.json {
+                // One object per query, then the summary: every line is JSON.
+                let line = serde_json::json!({
+                    "query_id": query.id,
+                    "ndcg_10": m.ndcg_10,
+                    "mrr_10": m.mrr_10,
+                    "recall_10": m.recall_10,
+                    "recall_100": m.recall_100,
+                });
+                writeln!(out, "{line}")?;
+            } else {
                 writeln!(
                     out,
-                    "{}\t{:.4}\t{:.4}\t{:.4}",
-                    query.id, m.ndcg_10, m.mrr_10, m.recall_10
+                    "{}\t{:.4}\t{:.4}\t{:.4}\t{:.4}",
+                    render::escape_controls(&query.id),
+                    m.ndcg_10,
+                    m.mrr_10,
+                    m.recall_10,
+                    m.recall_100
                 )?;
             }
         }

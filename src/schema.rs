@@ -21,7 +21,7 @@ use crate::text::spelling::Spelling;
 pub const DEFAULT_SCHEMA_TOML: &str = include_str!("../index-schema/default.toml");
 
 /// The on-disk layout version this build of timkiem reads and writes.
-pub const FORMAT_VERSION: u32 = 10;
+pub const FORMAT_VERSION: u32 = 11;
 
 /// A parsed index schema.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

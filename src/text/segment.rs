@@ -5,7 +5,9 @@
 //!
 //! Refinements on top of UAX #29:
 //! - `_` joins words in UAX #29 (it is `ExtendNumLet`), but word-segmented Vietnamese corpora
-//!   write `Việt_Nam`: we split there, and the `_` counts as a space between syllables.
+//!   write `Việt_Nam`: we split there, and the `_` counts as a space between syllables. So do
+//!   the other `ExtendNumLet` characters, among them the narrow no-break space U+202F, which
+//!   word processors put between words (`Hồ Chí Minh` with it is three words, not one).
 //! - `.`, `:`, `,` and `·` inside a word split it (`1.000.000`, `example.com`, `a:b`), so codes
 //!   and numbers are searchable by their parts; a phrase of the parts finds them as written.
 //!   A number written with digit groups (`1.000.000`, `2,500`: see [`is_grouped_number`]) is
@@ -16,7 +18,8 @@
 //!   it into a word of its own, so that the number and the unit are found as if a space parted
 //!   them (and `150.000đ` is a grouped number); a word that starts with a letter or has digits
 //!   after its letters (`covid19`, `10h30`) is a code and stays whole.
-//! - A trailing possessive `'s` (straight, curly `’` or modifier `ʼ` apostrophe) is dropped,
+//! - A trailing possessive `'s` (straight, curly `’` or `‘`, modifier `ʼ` or fullwidth `＇`
+//!   apostrophe) is dropped,
 //!   and, being English, ends any run of syllables that could be joined.
 //! - Words longer than [`MAX_WORD_BYTES`] are skipped: they are never useful search terms and
 //!   would blow tantivy's term-size limit.
@@ -49,18 +52,36 @@ pub struct Word<'a> {
     pub grouped_number: Option<&'a str>,
 }
 
-/// Hyphen-minus, hyphen and non-breaking hyphen: the characters that tie `COVID-19`.
+/// Hyphen-minus, hyphen, non-breaking hyphen and their fullwidth and small forms: the
+/// characters that tie `COVID-19`.
 fn is_hyphen(c: char) -> bool {
-    matches!(c, '-' | '\u{2010}' | '\u{2011}')
+    matches!(c, '-' | '\u{2010}' | '\u{2011}' | '\u{FE63}' | '\u{FF0D}')
+}
+
+/// The characters UAX #29 classes `ExtendNumLet`, which join the words around them: `_`, the
+/// narrow no-break space and the connector punctuation (`‿`, `⁀`, `⁔`, `︳`, `︴`, `﹍`, `﹎`,
+/// `﹏`, fullwidth `＿`). Inside a segment each is a space between two words.
+fn is_word_joiner_space(c: char) -> bool {
+    matches!(
+        c,
+        '_' | '\u{202F}'
+            | '\u{203F}'
+            | '\u{2040}'
+            | '\u{2054}'
+            | '\u{FE33}'
+            | '\u{FE34}'
+            | '\u{FE4D}'..='\u{FE4F}' | '\u{FF3F}'
+    )
 }
 
 /// Characters that split a UAX #29 word into parts. U+0387 (Greek ano teleia) is there
 /// because NFD turns it into `·`: decomposed and composed text must split alike.
 fn is_inner_separator(c: char) -> bool {
-    matches!(
-        c,
-        '_' | '.' | ':' | ',' | '·' | '\u{387}' | '\u{FF0E}' | '\u{FF1A}' | '\u{FF0C}'
-    )
+    is_word_joiner_space(c)
+        || matches!(
+            c,
+            '.' | ':' | ',' | '·' | '\u{387}' | '\u{FF0E}' | '\u{FF1A}' | '\u{FF0C}'
+        )
 }
 
 /// The separators between the digit groups of a number: `.` in Vietnamese (`1.000.000`), `,`
@@ -355,7 +376,7 @@ fn split_segment<'a>(
             emit_word(part, offset + part_start, grouped_number, gap, emit);
         }
         if let Some(separator) = separator {
-            *gap = gap.then(separator == '_');
+            *gap = gap.then(is_word_joiner_space(separator));
             piece_starts = !DIGIT_GROUP_SEPARATORS.contains(&separator);
         }
         part_start = sep_end;
@@ -482,10 +503,11 @@ fn emit_word<'a>(
     };
 }
 
-/// Drops a trailing English possessive (`Nam's`, `Nam’s`, `Namʼs`), keeping at least one
+/// Drops a trailing English possessive (`Nam's`, `Nam’s`, `Namʼs`, fullwidth `Nam＇s`, and
+/// `Nam‘s`, the left quote that autocorrect puts for an apostrophe), keeping at least one
 /// character of the word.
 fn strip_possessive(word: &str) -> &str {
-    for apostrophe in ["'", "\u{2019}", "\u{02BC}"] {
+    for apostrophe in ["'", "\u{2019}", "\u{02BC}", "\u{FF07}", "\u{2018}"] {
         for s in ["s", "S"] {
             if let Some(stem) = word
                 .strip_suffix(s)
@@ -588,6 +610,27 @@ mod tests {
     }
 
     #[test]
+    fn a_narrow_no_break_space_and_connectors_split_like_underscore() {
+        // Regression: UAX #29 glues words around U+202F (`ExtendNumLet`), which made
+        // `Minh\u{202F}đông` one word, `minh đông`, that `Minh` did not find.
+        let ws = words("Hồ Chí Minh\u{202F}đông dân, Paris\u{202F}: oui");
+        assert_eq!(
+            ws.iter().map(|w| w.text).collect::<Vec<_>>(),
+            ["Hồ", "Chí", "Minh", "đông", "dân", "Paris", "oui"]
+        );
+        assert!(ws[3].spaced_from_previous, "a space between syllables");
+        for joiner in [
+            '\u{203F}', '\u{2040}', '\u{2054}', '\u{FE33}', '\u{FE4F}', '\u{FF3F}',
+        ] {
+            assert_eq!(
+                texts(&format!("Hà{joiner}Nội")),
+                ["Hà", "Nội"],
+                "{joiner:?}"
+            );
+        }
+    }
+
+    #[test]
     fn punctuation_breaks_the_spacing() {
         let ws = words("Việt, Nam. Hà Nội");
         assert!(!ws[0].spaced_from_previous);
@@ -605,6 +648,11 @@ mod tests {
                 .collect()
         };
         assert_eq!(tied("COVID-19"), [false, true]);
+        // Fullwidth and small hyphen-minus too (`ＣＯＶＩＤ－１９`).
+        assert_eq!(
+            tied("COVID\u{FF0D}19 COVID\u{FE63}19"),
+            [false, true, false, true]
+        );
         assert_eq!(
             tied("SARS-CoV-2 e\u{2011}mail"),
             [false, true, true, false, true]
@@ -618,6 +666,8 @@ mod tests {
     fn possessive_is_dropped_with_any_apostrophe() {
         assert_eq!(texts("Việt Nam’s defence"), ["Việt", "Nam", "defence"]);
         assert_eq!(texts("Nam's Namʼs NAM'S"), ["Nam", "Nam", "NAM"]);
+        // Regression: fullwidth `＇` and a left quote `‘` kept the `'s` on the word.
+        assert_eq!(texts("Nam\u{FF07}s Nam\u{2018}s"), ["Nam", "Nam"]);
         assert_eq!(texts("don't"), ["don't"]);
         assert_eq!(texts("'s"), ["s"]);
         let ws = words("Nam’s nhà");

@@ -3,10 +3,11 @@
 
 mod shared_support;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use proptest::prelude::*;
 use timkiem::analysis::{Analyzer, FieldKind, FieldTokens};
+use timkiem::text::decode::{decode_with, SourceEncoding};
 use unicode_normalization::UnicodeNormalization;
 
 fn tokens(text: &str, field: FieldKind) -> Vec<String> {
@@ -386,4 +387,65 @@ fn remembered_forms_survive_a_full_memo_and_a_change_of_analyzer() {
     );
     check(&british, &mut out);
     check(&plain, &mut out);
+}
+
+/// The bytes of `text` in a one-byte legacy `encoding`, from the decoding table itself (the
+/// first byte that decodes to a character encodes it); `None` when a character has no byte.
+fn encode_one_byte(text: &str, encoding: SourceEncoding) -> Option<Vec<u8>> {
+    let mut table: HashMap<char, u8> = HashMap::new();
+    for byte in 0..=255u8 {
+        let decoded = decode_with(&[byte], encoding);
+        let mut chars = decoded.chars();
+        if let (Some(c), None) = (chars.next(), chars.next()) {
+            table.entry(c).or_insert(byte);
+        }
+    }
+    text.chars().map(|c| table.get(&c).copied()).collect()
+}
+
+/// Real headlines (binhvq's sample, one short line each) transcoded to VISCII and TCVN3: each
+/// file is one line, where there are few words to tell the encodings apart.
+#[test]
+fn short_legacy_headlines_decode_to_their_text() {
+    let Some(shared) = shared_support::shared_dir() else {
+        return;
+    };
+    let path = shared.join("corpora/binhvq-news-sample/original/demo-title.txt.gz");
+    let file = std::fs::File::open(&path).expect("binhvq titles readable");
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(file), &mut text)
+        .expect("gzip of UTF-8");
+    for encoding in [SourceEncoding::Viscii, SourceEncoding::Tcvn3] {
+        let (mut right, mut total) = (0, 0);
+        let mut wrong = Vec::new();
+        for title in text.lines().map(str::trim).filter(|t| !t.is_empty()) {
+            let Some(bytes) = encode_one_byte(title, encoding) else {
+                continue;
+            };
+            if bytes.is_ascii() {
+                continue;
+            }
+            total += 1;
+            let decoded = timkiem::text::decode::decode(&bytes).expect("text, not binary");
+            if decoded.text == title {
+                right += 1;
+            } else if wrong.len() < 5 {
+                wrong.push(format!(
+                    "{title} → {} ({})",
+                    decoded.text,
+                    decoded.encoding.name()
+                ));
+            }
+        }
+        eprintln!(
+            "{}: {right} of {total} headlines decoded right",
+            encoding.name()
+        );
+        assert!(total > 500, "{}: only {total} encodable", encoding.name());
+        assert!(
+            right * 1000 >= total * 995,
+            "{}: {right} of {total}; {wrong:#?}",
+            encoding.name()
+        );
+    }
 }

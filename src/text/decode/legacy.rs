@@ -23,11 +23,14 @@ const CANDIDATES: [SourceEncoding; 5] = [
 /// Decodes bytes that are not valid UTF-8 (and not binary, not UTF-16).
 pub(super) fn detect(bytes: &[u8]) -> Decoded {
     let sample = &bytes[..bytes.len().min(SAMPLE_LEN)];
-    let mut best: Option<(isize, SourceEncoding, String)> = None;
+    // Ranked by how well the text reads as Vietnamese, then by how many of its syllables
+    // are common ones (which settles short lines, where several tables make syllables).
+    let mut best: Option<((isize, usize), SourceEncoding, String)> = None;
     for encoding in CANDIDATES {
         let text = decode_with(sample, encoding);
-        let rank = Score::of(&text).vietnamese_rank();
-        if rank > 0
+        let score = Score::of(&text);
+        let rank = (score.vietnamese_rank(), score.common_syllables());
+        if rank.0 > 0
             && best
                 .as_ref()
                 .is_none_or(|(best_rank, ..)| rank > *best_rank)

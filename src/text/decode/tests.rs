@@ -224,6 +224,27 @@ fn detection_works_line_by_line() {
     }
 }
 
+#[test]
+fn short_viscii_lines_are_not_read_as_tcvn3() {
+    // Regression: in a short line both tables can make well-formed syllables, and TCVN3, tried
+    // first, won every tie ("Giá vàng" came out "Giỏ vỔng"). Still read as TCVN3: a line of
+    // rare syllables that both tables make, such as "Phở bò" ("Phã bũ").
+    for line in [
+        "Hà Nội",
+        "Giá vàng hôm nay tăng mạnh",
+        "Bản tin thời sự buổi sáng",
+        "Mua bán trẻ em có thể phạt mức tù chung thân.",
+    ] {
+        for (table, encoding) in [
+            (&tables::VISCII, SourceEncoding::Viscii),
+            (&tables::TCVN3, SourceEncoding::Tcvn3),
+        ] {
+            let decoded = decode(&encode_with(table, line)).unwrap();
+            assert_eq!((decoded.encoding, decoded.text.as_str()), (encoding, line));
+        }
+    }
+}
+
 fn encode_with(table: &[char; 256], text: &str) -> Vec<u8> {
     text.chars()
         .map(|c| u8::try_from(table.iter().position(|&t| t == c).unwrap()).unwrap())
@@ -363,6 +384,11 @@ fn syllables() {
         ("tàt", false),
         ("tâ", false),
         ("café", false),
+        // A capital inside a word is what a wrong table makes ("vàng" in VISCII as TCVN3).
+        ("vỔng", false),
+        ("PhƠn", false),
+        ("Vàng", true),
+        ("VÀNG", true),
     ];
     for (word, expected) in cases {
         assert_eq!(is_vietnamese_syllable(word), expected, "{word}");
@@ -381,6 +407,9 @@ fn scores() {
     assert_eq!((singles.single, singles.vietnamese), (3, 0));
     assert!(singles.vietnamese_rank() < 0);
     assert!(Score::of("crème brûlée, déjà vu").is_western());
+    // Common syllables tell apart two readings made of syllables alike.
+    assert_eq!(Score::of("Mua bán trẻ em có thể").common_syllables(), 4);
+    assert_eq!(Score::of("Mua bỏn trở em cú thơ").common_syllables(), 1);
     assert!(!Score::of("ÃÂ©ÃÂ¨ \u{81}").is_western());
 }
 

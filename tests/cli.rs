@@ -844,6 +844,39 @@ fn search_refreshes_the_index_unless_told_not_to() {
     assert_eq!(run.paths(), ["b.txt"]);
 }
 
+#[test]
+fn a_refresh_keeps_the_files_the_index_was_built_from() {
+    // Regression: the refresh of `tim search QUERY CORPUS` walked with the default options, so
+    // an index built with `--hidden --exclude` lost its hidden files and gained excluded ones.
+    let env = TestEnv::new();
+    env.write("corpus/seen.txt", "Zebras graze.\n")
+        .write("corpus/.hidden.txt", "Zebras hide.\n")
+        .write("corpus/sub/left.txt", "Zebras stay out.\n");
+    let summary = index(&env, &["corpus", "--hidden", "--exclude", "sub/**"]);
+    assert_eq!(summary.counts(), (2, 0, 0, 0), "{}", summary.line);
+    let files = |env: &TestEnv| -> Vec<String> {
+        let run = env.run(["search", "--json", "-q", "zebras", "corpus"]);
+        run.ok();
+        let mut paths = run.paths();
+        paths.sort();
+        paths
+    };
+    assert_eq!(files(&env), [".hidden.txt", "seen.txt"]);
+    // A file added in the same scope is picked up, as hidden as it is.
+    env.write("corpus/.more.txt", "Zebras hide again.\n");
+    assert_eq!(files(&env), [".hidden.txt", ".more.txt", "seen.txt"]);
+
+    // `tim index` takes the options it is given: without them, the defaults are the scope.
+    let summary = index(&env, &["corpus"]);
+    assert_eq!(summary.counts(), (1, 1, 2, 0), "{}", summary.line);
+    assert_eq!(files(&env), ["seen.txt", "sub/left.txt"]);
+    // A run that changes only the scope (it excludes no file yet) still records it.
+    let summary = index(&env, &["corpus", "--exclude", "new/**"]);
+    assert_eq!(summary.counts(), (0, 2, 0, 0), "{}", summary.line);
+    env.write("corpus/new/late.txt", "Zebras arrive late.\n");
+    assert_eq!(files(&env), ["seen.txt", "sub/left.txt"]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // tim search: batch, pipes, odd queries
 // ---------------------------------------------------------------------------------------------

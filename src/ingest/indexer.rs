@@ -18,6 +18,10 @@
 //!    commit, then merges are waited for so segments do not pile up run after run. A run that
 //!    changed nothing (not even a manifest entry) commits nothing: the index is left as it
 //!    was found.
+//!
+//! Every commit of a directory run records its walk's [`WalkScope`] in tantivy's commit
+//! payload (a run with another scope commits for that alone), so that a refresh
+//! ([`IndexOptions::keep_recorded_scope`]) selects the files the index was built from.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::Hasher;
@@ -38,7 +42,7 @@ use super::html::{self, SourceLines};
 use super::passage::{split_passages, title_span, PassageConfig};
 use super::tokens::EncodedFields;
 use super::walk::{
-    rel_path_bytes, rel_path_key, walk, FoundFile, SkipReason, WalkEntry, WalkOptions,
+    rel_path_bytes, rel_path_key, walk, FoundFile, SkipReason, WalkEntry, WalkOptions, WalkScope,
 };
 use crate::error::{Error, Result};
 use crate::index::{share_metadata, Index};
@@ -78,6 +82,11 @@ pub struct IndexOptions {
     /// Set to `true` (from a Ctrl-C handler, say) to stop the run promptly: it then fails with
     /// [`Error::Interrupted`] and the index keeps its last commit.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Walk the corpus with the [`WalkScope`] the index recorded (that of the run that last
+    /// committed it: hidden files, links, ignore files, globs, excludes) instead of `walk`'s,
+    /// when it recorded one: what a refresh before a search wants, so that it never undoes how
+    /// the index was built. Default `false`: `walk` says which files the index holds.
+    pub keep_recorded_scope: bool,
 }
 
 impl IndexOptions {
@@ -99,6 +108,7 @@ impl Default for IndexOptions {
             checkpoint_secs: 30,
             writer_memory: 256 << 20,
             cancel: None,
+            keep_recorded_scope: false,
         }
     }
 }
@@ -602,10 +612,26 @@ fn now_ns() -> i64 {
         .map_or(0, |d| d.as_nanos() as i64)
 }
 
+/// What each commit of a directory run records in the index's metadata (tantivy's commit
+/// payload, as JSON): the scope of the walk that found the files it holds.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct CommitRecord {
+    walk: Option<WalkScope>,
+}
+
+/// The walk scope the last commit of `index` recorded, if any (an index built by a JSON Lines
+/// run, or by an older timkiem, has none).
+fn recorded_scope(index: &Index) -> Option<WalkScope> {
+    let payload = index.tantivy().load_metas().ok()?.payload?;
+    serde_json::from_str::<CommitRecord>(&payload).ok()?.walk
+}
+
 /// Commits the writer when the checkpoint thresholds are reached.
 struct Committer {
     /// The index directory, whose metadata each commit rewrites.
     index_dir: PathBuf,
+    /// The payload of every commit (see [`CommitRecord`]).
+    payload: Option<String>,
     /// Whether the writer holds operations (adds, deletes) not yet committed.
     pending: bool,
     since_bytes: u64,
@@ -618,6 +644,7 @@ impl Committer {
     fn new(index: &Index, opts: &IndexOptions) -> Self {
         Committer {
             index_dir: index.dir().to_path_buf(),
+            payload: None,
             pending: false,
             since_bytes: 0,
             since: Instant::now(),
@@ -641,7 +668,10 @@ impl Committer {
 
     fn commit(&mut self, writer: &mut IndexWriter, summary: &mut Summary) -> Result<()> {
         super::fault::hit("before-commit");
-        let prepared = writer.prepare_commit()?;
+        let mut prepared = writer.prepare_commit()?;
+        if let Some(payload) = &self.payload {
+            prepared.set_payload(payload);
+        }
         super::fault::hit("mid-commit");
         prepared.commit()?;
         share_metadata(&self.index_dir);
@@ -710,8 +740,8 @@ pub fn index_directory(
             std::io::Error::new(std::io::ErrorKind::NotFound, "not a directory"),
         ));
     }
-    let walk_options = |index: &Index| {
-        let mut walk_opts = opts.walk.clone();
+    let walk_options = |index: &Index, scope: &WalkScope| {
+        let mut walk_opts = scope.applied_to(&opts.walk);
         walk_opts.max_file_bytes = walk_opts
             .max_file_bytes
             .min(index.config().files.max_file_bytes);
@@ -737,11 +767,16 @@ pub fn index_directory(
             manifest,
             upgraded_from,
         },
-        (walk_opts, entries),
+        (walk_opts, entries, scope, recorded),
     ) = RunStart::open(index_dir, opts, |index| {
-        let walk_opts = walk_options(index);
+        let recorded = recorded_scope(index);
+        let scope = match &recorded {
+            Some(recorded) if opts.keep_recorded_scope => recorded.clone(),
+            _ => WalkScope::of(&opts.walk),
+        };
+        let walk_opts = walk_options(index, &scope);
         let entries = walk(corpus, &walk_opts)?;
-        Ok((walk_opts, entries))
+        Ok((walk_opts, entries, scope, recorded))
     })?;
     let mut summary = Summary {
         upgraded_from,
@@ -792,6 +827,14 @@ pub fn index_directory(
         max_file_bytes: walk_opts.max_file_bytes,
     };
     let mut committer = Committer::new(&index, opts);
+    let record = CommitRecord {
+        walk: Some(scope.clone()),
+    };
+    committer.payload =
+        Some(serde_json::to_string(&record).map_err(|e| Error::Invalid(e.to_string()))?);
+    // A run whose scope is not the one recorded commits, if only to record it: else a later
+    // refresh would keep the old one.
+    committer.pending |= recorded.as_ref() != Some(&scope);
     let next = AtomicUsize::new(0);
     let threads = opts.threads.clamp(1, 16);
     std::thread::scope(|scope| -> Result<()> {

@@ -98,6 +98,53 @@ impl Default for WalkOptions {
     }
 }
 
+/// The choices of a [`WalkOptions`] that decide which files of a corpus an index holds: what
+/// the user said (`--hidden`, `--follow`, `--no-ignore`, `--glob`, `--exclude`), as opposed to
+/// the limits and hooks the indexer sets itself. An index records the scope of the run that
+/// last committed it, so that a refresh before a search keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct WalkScope {
+    /// [`WalkOptions::hidden`].
+    pub hidden: bool,
+    /// [`WalkOptions::follow_links`].
+    pub follow_links: bool,
+    /// [`WalkOptions::follow_outside_root`].
+    pub follow_outside_root: bool,
+    /// [`WalkOptions::respect_ignore_files`].
+    pub respect_ignore_files: bool,
+    /// [`WalkOptions::globs`].
+    pub globs: Vec<String>,
+    /// [`WalkOptions::excludes`].
+    pub excludes: Vec<String>,
+}
+
+impl WalkScope {
+    /// The scope of `options`.
+    pub fn of(options: &WalkOptions) -> WalkScope {
+        WalkScope {
+            hidden: options.hidden,
+            follow_links: options.follow_links,
+            follow_outside_root: options.follow_outside_root,
+            respect_ignore_files: options.respect_ignore_files,
+            globs: options.globs.clone(),
+            excludes: options.excludes.clone(),
+        }
+    }
+
+    /// `options` with this scope instead of its own (its limits and hooks unchanged).
+    pub fn applied_to(&self, options: &WalkOptions) -> WalkOptions {
+        WalkOptions {
+            hidden: self.hidden,
+            follow_links: self.follow_links,
+            follow_outside_root: self.follow_outside_root,
+            respect_ignore_files: self.respect_ignore_files,
+            globs: self.globs.clone(),
+            excludes: self.excludes.clone(),
+            ..options.clone()
+        }
+    }
+}
+
 /// A file selected for indexing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FoundFile {

@@ -362,8 +362,11 @@ fn guarded<T>(dir: &Path, work: impl FnOnce() -> Result<T, Error>) -> Result<T, 
 fn refresh(corpus: &Path, index_dir: &Path, quiet: bool) -> Result<(), CommandError> {
     // Per-file warnings belong to `tim index`; a search only says what changed.
     let mut progress = BarProgress::new(quiet).without_warnings();
+    // The files the index holds are those `tim index` chose (`--hidden`, `--exclude`...): a
+    // refresh reads what changed among them, and never re-scopes the index to the defaults.
     let opts = IndexOptions {
         cancel: Some(interrupt_flag()),
+        keep_recorded_scope: true,
         ..default_index_options()
     };
     match guarded(index_dir, || {

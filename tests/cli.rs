@@ -213,6 +213,67 @@ fn a_file_name_that_is_not_utf8_is_indexed_and_found() {
     assert!(run.stdout.contains("caf\\xE9.txt:1:"), "{}", run.stdout);
 }
 
+/// A corpus directory whose own name is not UTF-8 prefixes the hits with its bytes escaped as
+/// the names inside it are, `\xFF`, not with U+FFFD.
+#[cfg(unix)]
+#[test]
+fn a_corpus_path_that_is_not_utf8_is_shown_escaped() {
+    use std::os::unix::ffi::OsStrExt;
+
+    let env = TestEnv::new();
+    let corpus = std::path::PathBuf::from(std::ffi::OsStr::from_bytes(b"r\xff"));
+    env.write(corpus.join("ocelot.txt"), "Ocelots climb.\n");
+    let mut cmd = env.tim();
+    cmd.arg("search").arg("-l").arg("ocelots").arg(&corpus);
+    let run = common::Run::of(&mut cmd);
+    run.ok();
+    assert_eq!(run.stdout, "r\\xFF/ocelot.txt\n");
+}
+
+#[test]
+fn hits_found_without_a_corpus_argument_are_shown_from_the_working_directory() {
+    // Regression: found upwards, or through `--index`, an index printed paths from its corpus
+    // root, which did not open from where `tim` ran.
+    let env = TestEnv::new();
+    env.write("corpus/docs/deep/quokka.txt", "Quokkas smile.\n");
+    index(&env, &["corpus"]);
+
+    let run = env.run([
+        "search",
+        "--color",
+        "never",
+        "quokkas",
+        "--index",
+        "corpus/.tim",
+    ]);
+    run.ok();
+    assert!(
+        run.stdout.starts_with("corpus/docs/deep/quokka.txt:1:"),
+        "{}",
+        run.stdout
+    );
+    let mut cmd = env.tim();
+    cmd.current_dir(env.path("corpus/docs"))
+        .args(["search", "-l", "quokkas"]);
+    let run = common::Run::of(&mut cmd);
+    run.ok();
+    assert_eq!(run.stdout, "../docs/deep/quokka.txt\n");
+    assert!(env
+        .path("corpus/docs")
+        .join("../docs/deep/quokka.txt")
+        .is_file());
+    // From the corpus root itself, the paths are the corpus's own; JSON keeps those always.
+    let mut cmd = env.tim();
+    cmd.current_dir(env.path("corpus"))
+        .args(["search", "-l", "quokkas"]);
+    let run = common::Run::of(&mut cmd);
+    assert_eq!(run.stdout, "docs/deep/quokka.txt\n");
+    let mut cmd = env.tim();
+    cmd.current_dir(env.path("corpus/docs"))
+        .args(["search", "--json", "quokkas"]);
+    assert_eq!(common::Run::of(&mut cmd).paths(), ["docs/deep/quokka.txt"]);
+}
+
 /// `-l --json` names a source as fully as a hit does: `path_bytes_base64` for a file name that
 /// is not UTF-8 (its `path` alone is lossy and cannot be opened), `id` for a JSON Lines record.
 #[cfg(unix)]
@@ -436,7 +497,8 @@ fn passage_and_match_line(env: &TestEnv, query: &str) -> (u64, u64) {
     )
 }
 
-/// What `tim search` prints for `query` in the index `corpus/.tim`, without colour.
+/// What `tim search` prints for `query` in the index `corpus/.tim`, without colour (paths from
+/// the working directory: `corpus/...`).
 fn human_output(env: &TestEnv, query: &str) -> String {
     let run = env.run([
         "search",
@@ -470,7 +532,7 @@ fn hits_point_at_the_line_of_their_match() {
     // Both paragraphs are short, so they make one passage; its match is still on line 6.
     assert_eq!(lines("Đà Nẵng"), (1, 6));
     let stdout = human_output(&env, "Chiến");
-    assert!(stdout.starts_with("a.txt:3:"), "{stdout}");
+    assert!(stdout.starts_with("corpus/a.txt:3:"), "{stdout}");
 }
 
 /// In an HTML page, `path:line:` is the line of the page the match is on, not of the text
@@ -504,7 +566,7 @@ fn hits_in_an_html_page_point_at_the_line_of_the_page() {
     assert_eq!(lines("Đà Nẵng"), (4, 15));
     assert_eq!(lines("chưa có gì"), (4, 11));
     let stdout = human_output(&env, "Chiến");
-    assert!(stdout.starts_with("page.html:13:"), "{stdout}");
+    assert!(stdout.starts_with("corpus/page.html:13:"), "{stdout}");
 }
 
 #[test]

@@ -242,7 +242,11 @@ fn search(mut args: SearchArgs) -> CmdResult {
             }
             (index_dir, Some(corpus.clone()))
         }
-        None => (resolve_index(args.index.as_deref())?, None),
+        None => {
+            let index_dir = resolve_index(args.index.as_deref())?;
+            let root = display_root(&index_dir);
+            (index_dir, root)
+        }
     };
     let searcher = open_searcher(&index_dir)?;
     let color = render::use_color(args.color);
@@ -310,6 +314,23 @@ fn search(mut args: SearchArgs) -> CmdResult {
     } else {
         Outcome::NoMatch
     })
+}
+
+/// Where the hits of an index found without a corpus argument are shown from: the corpus of a
+/// `.tim` index (its parent directory) as a path from the working directory, so that a printed
+/// `path:line` opens from where `tim` runs, as ripgrep's do. `None` for an index of another
+/// name, whose corpus is not known: its paths are shown from the corpus root.
+fn display_root(index_dir: &Path) -> Option<PathBuf> {
+    if index_dir.file_name()? != ".tim" {
+        return None;
+    }
+    let corpus = std::path::absolute(index_dir.parent()?).ok()?;
+    let cwd = std::env::current_dir().ok()?;
+    let (to, from): (Vec<_>, Vec<_>) = (corpus.components().collect(), cwd.components().collect());
+    let common = to.iter().zip(&from).take_while(|(a, b)| a == b).count();
+    let mut root: PathBuf = from[common..].iter().map(|_| "..").collect();
+    root.extend(&to[common..]);
+    Some(root)
 }
 
 /// Opens a searcher on the index at `dir`, a panic inside tantivy (which a corrupt segment
@@ -464,7 +485,7 @@ fn info(args: InfoArgs) -> CmdResult {
         writeln!(
             out,
             "index:     {}",
-            render::escape_controls(&info.dir.display().to_string())
+            render::escape_controls(&render::path_text(&info.dir))
         )?;
         writeln!(out, "files:     {}", info.files)?;
         writeln!(out, "passages:  {}", info.passages)?;
@@ -475,13 +496,9 @@ fn info(args: InfoArgs) -> CmdResult {
         writeln!(
             out,
             "schema:    {} (passages {}/{}/{} bytes target/max/min, {} spelling variants)",
-            render::escape_controls(
-                &info
-                    .dir
-                    .join(timkiem::index::SCHEMA_FILE)
-                    .display()
-                    .to_string()
-            ),
+            render::escape_controls(&render::path_text(
+                &info.dir.join(timkiem::index::SCHEMA_FILE)
+            )),
             p.target_bytes,
             p.max_bytes,
             p.min_bytes,

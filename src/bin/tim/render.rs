@@ -12,6 +12,19 @@ use timkiem::search::searcher::Hit;
 
 use crate::cli::ColorChoice;
 
+/// `path` as text, each byte that is not part of valid UTF-8 written `\xNN`, as the index
+/// writes the names of the files it holds (`walk::rel_path_key`).
+pub fn path_text(path: &Path) -> String {
+    let mut text = String::new();
+    for chunk in path.as_os_str().as_encoded_bytes().utf8_chunks() {
+        text.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            text.push_str(&format!("\\x{byte:02X}"));
+        }
+    }
+    text
+}
+
 /// Makes text safe to print on a terminal: control characters (C0 except tab, DEL, C1) and
 /// bidirectional overrides are shown as visible escapes (`\x1b`, `\u{202e}`), so text from the
 /// corpus can never move the cursor, change the title, or reorder what the user sees.
@@ -105,7 +118,14 @@ impl<W: Write> HitPrinter<W> {
 
     fn display_path(&self, hit: &Hit) -> String {
         let path = match &self.root {
-            Some(root) if !hit.record => root.join(&hit.path).display().to_string(),
+            Some(root) if !hit.record && !root.as_os_str().is_empty() => {
+                let mut path = path_text(root);
+                if !path.ends_with('/') {
+                    path.push('/');
+                }
+                path.push_str(&hit.path);
+                path
+            }
             _ => hit.path.clone(),
         };
         escape_controls(&path).into_owned()

@@ -19,8 +19,8 @@
 //!   them (and `150.000đ` is a grouped number); a word that starts with a letter or has digits
 //!   after its letters (`covid19`, `10h30`) is a code and stays whole.
 //! - A trailing possessive `'s` (straight, curly `’` or `‘`, modifier `ʼ` or fullwidth `＇`
-//!   apostrophe) is dropped,
-//!   and, being English, ends any run of syllables that could be joined.
+//!   apostrophe) is dropped, and, being English, ends any run of syllables that could be
+//!   joined.
 //! - Words longer than [`MAX_WORD_BYTES`] are skipped: they are never useful search terms and
 //!   would blow tantivy's term-size limit.
 

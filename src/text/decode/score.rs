@@ -182,8 +182,8 @@ const CODAS: [&str; 9] = ["c", "ch", "m", "n", "ng", "nh", "p", "t", ""];
 
 /// Whether `word` is one well-formed Vietnamese syllable, in lower case, capitalised or in
 /// capitals: Vietnamese letters only, at most one tone mark and on a vowel, and an onset +
-/// nucleus + coda shape. Loose on purpose
-/// (it accepts some non-words); it only has to tell Vietnamese from mojibake.
+/// nucleus + coda shape. Loose on purpose (it accepts some non-words); it only has to tell
+/// Vietnamese from mojibake.
 pub(super) fn is_vietnamese_syllable(word: &str) -> bool {
     // Written in lower case, capitalised or in capitals: through the wrong table a capital
     // often lands inside a word (VISCII's "vàng" read as TCVN3 is "vỔng").

@@ -52,6 +52,9 @@ pub struct IndexInfo {
     pub dir: PathBuf,
     /// Indexed files (or JSON Lines records).
     pub files: u64,
+    /// Files skipped as binary, which the index remembers so as not to read them again while
+    /// they are unchanged (not among `files`).
+    pub binary_files: u64,
     /// Indexed passages.
     pub passages: u64,
     /// Size of the index on disk, in bytes.
@@ -343,12 +346,13 @@ impl Index {
     pub fn info(&self) -> Result<IndexInfo> {
         let reader = self.tantivy.reader()?;
         let searcher = reader.searcher();
-        let count = |kind: &str| -> Result<u64> {
-            let term = tantivy::Term::from_field_text(self.fields.kind, kind);
+        let count = |term: tantivy::Term| -> Result<u64> {
             let query =
                 tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
             Ok(searcher.search(&query, &tantivy::collector::Count)? as u64)
         };
+        let kind = |kind: &str| tantivy::Term::from_field_text(self.fields.kind, kind);
+        let binary_files = count(tantivy::Term::from_field_u64(self.fields.file_binary, 1))?;
         let bytes_on_disk = std::fs::read_dir(&self.dir)
             .map_err(|e| Error::io(&self.dir, e))?
             .filter_map(|e| e.ok()?.metadata().ok())
@@ -362,8 +366,9 @@ impl Index {
             .map(|d| d.as_secs());
         Ok(IndexInfo {
             dir: self.dir.clone(),
-            files: count(KIND_FILE)?,
-            passages: count(KIND_PASSAGE)?,
+            files: count(kind(KIND_FILE))?.saturating_sub(binary_files),
+            binary_files,
+            passages: count(kind(KIND_PASSAGE))?,
             bytes_on_disk,
             segments: searcher.segment_readers().len(),
             format: self.config.format,

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
 
 use crate::error::{Error, Result};
@@ -310,6 +310,9 @@ pub struct IndexFields {
     pub file_hash: Field,
     /// Manifest: when the run that indexed the file started, nanoseconds since the Unix epoch.
     pub indexed_at: Field,
+    /// Manifest: 1 for a file skipped as binary (remembered so that it is not read again while
+    /// unchanged), 0 otherwise; indexed, so that such files can be counted.
+    pub file_binary: Field,
     /// A fast field: the document's [`sample_key`], which decides whether accent restoration
     /// reads it when it counts a common pair from a sample of the passages.
     pub sample: Field,
@@ -394,6 +397,7 @@ impl IndexFields {
         let file_mtime = b.add_i64_field("file_mtime", STORED | FAST);
         let file_hash = b.add_u64_field("file_hash", STORED | FAST);
         let indexed_at = b.add_i64_field("indexed_at", STORED | FAST);
+        let file_binary = b.add_u64_field("file_binary", INDEXED | STORED | FAST);
         let sample = b.add_u64_field(SAMPLE_FIELD, FAST);
         IndexFields {
             schema: b.build(),
@@ -413,6 +417,7 @@ impl IndexFields {
             file_mtime,
             file_hash,
             indexed_at,
+            file_binary,
             sample,
         }
     }

@@ -907,6 +907,36 @@ fn search_refreshes_the_index_unless_told_not_to() {
 }
 
 #[test]
+fn a_binary_file_is_skipped_and_counted_on_every_run() {
+    // Regression: after the run that read it, a binary file was counted as unchanged, with no
+    // warning, and `tim info` counted it among the indexed files.
+    let env = TestEnv::new();
+    env.write("corpus/okapi.txt", "Okapis browse.\n")
+        .write("corpus/blob.bin", b"x\0y\0z");
+    for round in 0..2 {
+        let run = env.run(["index", "corpus"]);
+        run.ok();
+        let summary = run.summary();
+        let expected = if round == 0 {
+            (1, 0, 0, 1)
+        } else {
+            (0, 1, 0, 1)
+        };
+        assert_eq!(summary.counts(), expected, "{}", summary.line);
+        assert_eq!(summary.reasons.get("binary"), Some(&1), "{}", summary.line);
+        assert!(run.stderr.contains("blob.bin: binary"), "{}", run.stderr);
+    }
+    let run = env.run(["info", "--json", "corpus"]);
+    run.ok();
+    assert_eq!(run.json()[0]["files"], 1);
+    assert_eq!(run.json()[0]["binary_files"], 1);
+    // Made text, it is indexed like any file.
+    env.write("corpus/blob.bin", "Okapis again.\n");
+    let summary = index(&env, &["corpus"]);
+    assert_eq!(summary.counts(), (1, 1, 0, 0), "{}", summary.line);
+}
+
+#[test]
 fn a_refresh_keeps_the_files_the_index_was_built_from() {
     // Regression: the refresh of `tim search QUERY CORPUS` walked with the default options, so
     // an index built with `--hidden --exclude` lost its hidden files and gained excluded ones.

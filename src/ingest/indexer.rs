@@ -200,6 +200,8 @@ struct ManifestEntry {
     mtime_ns: i64,
     hash: u64,
     indexed_at: i64,
+    /// Skipped as binary: while unchanged, it is counted and warned about unread.
+    binary: bool,
 }
 
 /// Opens the index at `index_dir` for writing (creating or rebuilding it as the options say)
@@ -317,6 +319,7 @@ fn read_manifest(index: &Index) -> Result<HashMap<String, ManifestEntry>> {
         let mtime = i64_column(fields.file_mtime)?;
         let hash = u64_column(fields.file_hash)?;
         let indexed_at = i64_column(fields.indexed_at)?;
+        let binary = u64_column(fields.file_binary)?;
         let alive = segment.alive_bitset();
         let paths = segment.inverted_index(fields.path)?;
         let mut terms = paths
@@ -341,6 +344,7 @@ fn read_manifest(index: &Index) -> Result<HashMap<String, ManifestEntry>> {
                         mtime_ns: mtime.first(doc).unwrap_or(0),
                         hash: hash.first(doc).unwrap_or(0),
                         indexed_at: indexed_at.first(doc).unwrap_or(0),
+                        binary: binary.first(doc) == Some(1),
                     };
                     manifest.insert(key.to_string(), entry);
                 }
@@ -476,6 +480,7 @@ impl DocBuilder<'_> {
         doc.add_i64(f.file_mtime, manifest.mtime_ns);
         doc.add_u64(f.file_hash, manifest.hash);
         doc.add_i64(f.indexed_at, self.run_started);
+        doc.add_u64(f.file_binary, u64::from(manifest.binary));
         // Never sampled (it holds no text), but a key on every document makes the column
         // dense: a key is then read without first finding the document's row.
         doc.add_u64(f.sample, sample_key(key, u32::MAX));
@@ -517,7 +522,8 @@ impl DocBuilder<'_> {
         let len = bytes.len() as u64;
         let hash = content_hash(&bytes);
         if let Some(old) = old {
-            if old.hash == hash && old.size == len && old.mtime_ns == file.mtime_ns {
+            // (A binary file is decoded again, to be skipped and counted as such.)
+            if old.hash == hash && old.size == len && old.mtime_ns == file.mtime_ns && !old.binary {
                 // Read only because it was written within the re-check window of the run
                 // that indexed it (size and mtime matched). Without a new entry it would be
                 // read again on every run, since a run without changes commits nothing; once
@@ -541,14 +547,17 @@ impl DocBuilder<'_> {
             mtime_ns: file.mtime_ns,
             hash,
             indexed_at: self.run_started,
+            binary: false,
         };
         let decoded = match decode(&bytes) {
             Ok(d) => d,
             Err(e) => {
+                let binary = matches!(e, Error::Binary);
                 let reason = match e {
                     Error::Binary => "binary".to_string(),
                     other => other.to_string(),
                 };
+                let manifest = ManifestEntry { binary, ..manifest };
                 return Processed::Skipped {
                     key: key.clone(),
                     path: file.rel.clone(),
@@ -798,7 +807,11 @@ pub fn index_directory(
                         && settled(file.mtime_ns, old.indexed_at)
                 });
                 seen.insert(key);
-                if unchanged {
+                if unchanged && old.is_some_and(|old| old.binary) {
+                    // Still binary: skipped as on the run that read it, without reading it.
+                    summary.skip("binary");
+                    progress.warn(&file.rel, "binary");
+                } else if unchanged {
                     summary.unchanged += 1;
                 } else {
                     todo.push((file, old));
@@ -1180,6 +1193,7 @@ pub fn index_jsonl(
             mtime_ns: 0,
             hash,
             indexed_at: run_started,
+            binary: false,
         };
         let docs = builder.build(
             &id,

@@ -487,7 +487,14 @@ fn info(args: InfoArgs) -> CmdResult {
             "index:     {}",
             render::escape_controls(&render::path_text(&info.dir))
         )?;
-        writeln!(out, "files:     {}", info.files)?;
+        match info.binary_files {
+            0 => writeln!(out, "files:     {}", info.files)?,
+            n => writeln!(
+                out,
+                "files:     {} ({n} more skipped as binary)",
+                info.files
+            )?,
+        }
         writeln!(out, "passages:  {}", info.passages)?;
         writeln!(out, "size:      {:.1} MB", info.bytes_on_disk as f64 / 1e6)?;
         writeln!(out, "segments:  {}", info.segments)?;

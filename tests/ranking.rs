@@ -101,6 +101,27 @@ fn i_and_y_spellings_of_one_syllable_meet() {
     assert_eq!(highlighted, ["thế", "kỷ", "kỹ"]);
 }
 
+/// The other spelling of a lone `i`/`y` ranks right after the one typed, above the same
+/// syllable with another tone (which it used to tie with, both meeting the query only in
+/// `folded`).
+#[test]
+fn the_other_i_y_spelling_outranks_other_tones() {
+    let files = [
+        ("a_typed.txt", "Một kỷ lục mới được lập."),
+        ("b_tone.txt", "Một kì lục mới được lập."),
+        ("c_plain.txt", "Một ki lục mới được lập."),
+        ("d_other.txt", "Một kỉ lục mới được lập."),
+    ];
+    let (_dir, searcher) = searcher_over(&files);
+    let paths = |query: &str| -> Vec<String> {
+        let hits = searcher.search(query, 10).unwrap();
+        hits.into_iter().map(|h| h.path).collect()
+    };
+    assert_eq!(paths("kỷ")[..2], ["a_typed.txt", "d_other.txt"]);
+    assert_eq!(paths("kỉ")[..2], ["d_other.txt", "a_typed.txt"]);
+    assert_eq!(paths("kỷ").len(), 4);
+}
+
 /// Two syllables with a lone `y` written as one word (`congty`, a domain or a hashtag) and
 /// written apart (`Công ty`) find each other, in both directions and in both spellings.
 #[test]

@@ -51,7 +51,9 @@ use crate::ingest::html::SourceLines;
 use crate::lines::LineCounter;
 use crate::schema::{Ranking, KIND_PASSAGE};
 use crate::text::analyzer::{run_together, AnalyzedWord, FieldKind, WordJoiner};
-use crate::text::syllable::{is_folded_syllable, lone_y_spelling, unified_runs};
+use crate::text::syllable::{
+    is_folded_syllable, lone_y_spelling, other_lone_i_spelling, unified_runs,
+};
 
 /// One ranked passage.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -728,6 +730,13 @@ impl Searcher {
         ];
         if stem_is_syllable && english != w.folded {
             clauses.push(self.boosted_term(folded, &english, r.english));
+        }
+        if let Some(other) = other_lone_i_spelling(&w.exact, &w.folded) {
+            // `kỉ` for `kỷ`: the other spelling of the same syllable counts as a restored
+            // accent does, above the other tones (`kì`), below the spelling typed.
+            let exact = f.body_field(FieldKind::Exact);
+            clauses.push(self.boosted_term(exact, &other, r.restored));
+            terms.exact.insert(other);
         }
         if !w.syllable {
             // `Vietnam` meets `Việt Nam`, indexed as the joined pair `vietnam`, and `congty`

@@ -106,6 +106,34 @@ pub fn lone_y_spelling(folded: &str) -> Option<String> {
     has_lone_i(folded).then(|| format!("{}y", &folded[..folded.len() - 1]))
 }
 
+/// The exact form of a syllable with a lone `i` (see [`has_lone_i`]; `folded` is its folded
+/// form) in its other spelling, the tone kept: `kỷ` ↔ `kỉ`, `lý` ↔ `lí`, `mỹ` ↔ `mĩ`, `quý` ↔
+/// `quí`. `None` for any other word.
+pub fn other_lone_i_spelling(exact: &str, folded: &str) -> Option<String> {
+    if !has_lone_i(folded) {
+        return None;
+    }
+    let vowel = exact.chars().next_back()?;
+    let other = match vowel {
+        'y' => 'i',
+        'ý' => 'í',
+        'ỳ' => 'ì',
+        'ỷ' => 'ỉ',
+        'ỹ' => 'ĩ',
+        'ỵ' => 'ị',
+        'i' => 'y',
+        'í' => 'ý',
+        'ì' => 'ỳ',
+        'ỉ' => 'ỷ',
+        'ĩ' => 'ỹ',
+        'ị' => 'ỵ',
+        _ => return None,
+    };
+    let mut spelled = exact[..exact.len() - vowel.len_utf8()].to_string();
+    spelled.push(other);
+    Some(spelled)
+}
+
 /// Longest run-together word that [`unified_runs`] tries to read as syllables.
 const MAX_RUN_LEN: usize = 4 * MAX_SYLLABLE_LEN;
 
@@ -250,6 +278,21 @@ mod tests {
             unified_runs(&"ly".repeat(20)).is_empty(),
             "longer than any run read"
         );
+    }
+
+    #[test]
+    fn a_lone_i_or_y_has_another_exact_spelling() {
+        let other = |exact: &str, folded: &str| other_lone_i_spelling(exact, folded);
+        assert_eq!(other("kỷ", "ki").as_deref(), Some("kỉ"));
+        assert_eq!(other("kỉ", "ki").as_deref(), Some("kỷ"));
+        assert_eq!(other("lý", "li").as_deref(), Some("lí"));
+        assert_eq!(other("mỹ", "mi").as_deref(), Some("mĩ"));
+        assert_eq!(other("quý", "qui").as_deref(), Some("quí"));
+        assert_eq!(other("ty", "ti").as_deref(), Some("ti"));
+        // `y tế`, `huy`, `gì`, `hai`: no lone i or y after an onset.
+        for (exact, folded) in [("y", "y"), ("huy", "huy"), ("gì", "gi"), ("hai", "hai")] {
+            assert_eq!(other(exact, folded), None, "{exact}");
+        }
     }
 
     #[test]

@@ -187,8 +187,9 @@ const CODAS: [&str; 9] = ["c", "ch", "m", "n", "ng", "nh", "p", "t", ""];
 pub(super) fn is_vietnamese_syllable(word: &str) -> bool {
     // Written in lower case, capitalised or in capitals: through the wrong table a capital
     // often lands inside a word (VISCII's "vàng" read as TCVN3 is "vỔng").
-    let mut after_first = word.chars().filter(|c| c.is_alphabetic()).skip(1);
-    if after_first.clone().any(char::is_uppercase) && after_first.any(char::is_lowercase) {
+    let mut letters = word.chars().filter(|c| c.is_alphabetic());
+    let first_lower = letters.next().is_some_and(char::is_lowercase);
+    if letters.clone().any(char::is_uppercase) && (first_lower || letters.any(char::is_lowercase)) {
         return false;
     }
     let mut tone = None;

@@ -387,6 +387,7 @@ fn syllables() {
         // A capital inside a word is what a wrong table makes ("vàng" in VISCII as TCVN3).
         ("vỔng", false),
         ("PhƠn", false),
+        ("vÀNG", false),
         ("Vàng", true),
         ("VÀNG", true),
     ];

@@ -262,6 +262,15 @@ fn hits_found_without_a_corpus_argument_are_shown_from_the_working_directory() {
         .path("corpus/docs")
         .join("../docs/deep/quokka.txt")
         .is_file());
+    // An index kept elsewhere knows its corpus too (it is recorded, not guessed from the
+    // index's place: a `.tim` need not sit in its corpus).
+    index(&env, &["corpus", "--index", "away/.tim"]);
+    let mut cmd = env.tim();
+    cmd.current_dir(env.path("away"))
+        .args(["search", "-l", "quokkas"]);
+    let run = common::Run::of(&mut cmd);
+    run.ok();
+    assert_eq!(run.stdout, "../corpus/docs/deep/quokka.txt\n");
     // From the corpus root itself, the paths are the corpus's own; JSON keeps those always.
     let mut cmd = env.tim();
     cmd.current_dir(env.path("corpus"))
@@ -957,6 +966,16 @@ fn a_refresh_keeps_the_files_the_index_was_built_from() {
     // A file added in the same scope is picked up, as hidden as it is.
     env.write("corpus/.more.txt", "Zebras hide again.\n");
     assert_eq!(files(&env), [".hidden.txt", ".more.txt", "seen.txt"]);
+    // An index of an older format is rebuilt by the refresh, in the scope it had.
+    let schema_file = env.path("corpus/.tim/timkiem.toml");
+    let schema = std::fs::read_to_string(&schema_file).unwrap();
+    let current = format!("format = {}", timkiem::schema::FORMAT_VERSION);
+    let older = format!("format = {}", timkiem::schema::FORMAT_VERSION - 1);
+    assert!(schema.contains(&current));
+    std::fs::write(&schema_file, schema.replace(&current, &older)).unwrap();
+    assert_eq!(files(&env), [".hidden.txt", ".more.txt", "seen.txt"]);
+    let info = std::fs::read_to_string(&schema_file).unwrap();
+    assert!(info.contains(&current), "rebuilt at the current format");
 
     // `tim index` takes the options it is given: without them, the defaults are the scope.
     let summary = index(&env, &["corpus"]);

@@ -622,17 +622,29 @@ fn now_ns() -> i64 {
 }
 
 /// What each commit of a directory run records in the index's metadata (tantivy's commit
-/// payload, as JSON): the scope of the walk that found the files it holds.
+/// payload, as JSON): the scope of the walk that found the files it holds, and the corpus
+/// directory it walked.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 struct CommitRecord {
     walk: Option<WalkScope>,
+    /// The corpus directory, absolute (`None` when its path is not UTF-8).
+    root: Option<PathBuf>,
 }
 
-/// The walk scope the last commit of `index` recorded, if any (an index built by a JSON Lines
-/// run, or by an older timkiem, has none).
-fn recorded_scope(index: &Index) -> Option<WalkScope> {
-    let payload = index.tantivy().load_metas().ok()?.payload?;
-    serde_json::from_str::<CommitRecord>(&payload).ok()?.walk
+/// What the last commit of the index at `index_dir` recorded, read from its `meta.json` as
+/// it is on disk: before a run opens the index, which may rebuild it (an older format,
+/// `--rebuild`) and lose it. An index built by a JSON Lines run, or by an older timkiem, has
+/// none.
+fn commit_record(index_dir: &Path) -> Option<CommitRecord> {
+    let meta = std::fs::read(index_dir.join("meta.json")).ok()?;
+    let meta: serde_json::Value = serde_json::from_slice(&meta).ok()?;
+    serde_json::from_str(meta.get("payload")?.as_str()?).ok()
+}
+
+/// The corpus directory that the index at `index_dir` was last built from (absolute), if its
+/// last commit recorded one: where the paths of its hits are found.
+pub fn recorded_corpus_root(index_dir: &Path) -> Option<PathBuf> {
+    commit_record(index_dir)?.root
 }
 
 /// Commits the writer when the checkpoint thresholds are reached.
@@ -767,6 +779,13 @@ pub fn index_directory(
             .push(std::path::absolute(index_dir).unwrap_or_else(|_| index_dir.to_path_buf()));
         walk_opts
     };
+    // Read before the index is opened: opening may rebuild it, and the record with it.
+    let previous = commit_record(index_dir).unwrap_or_default();
+    let recorded = previous.walk;
+    let scope = match &recorded {
+        Some(recorded) if opts.keep_recorded_scope => recorded.clone(),
+        _ => WalkScope::of(&opts.walk),
+    };
     let (
         RunStart {
             started,
@@ -776,16 +795,11 @@ pub fn index_directory(
             manifest,
             upgraded_from,
         },
-        (walk_opts, entries, scope, recorded),
+        (walk_opts, entries),
     ) = RunStart::open(index_dir, opts, |index| {
-        let recorded = recorded_scope(index);
-        let scope = match &recorded {
-            Some(recorded) if opts.keep_recorded_scope => recorded.clone(),
-            _ => WalkScope::of(&opts.walk),
-        };
         let walk_opts = walk_options(index, &scope);
         let entries = walk(corpus, &walk_opts)?;
-        Ok((walk_opts, entries, scope, recorded))
+        Ok((walk_opts, entries))
     })?;
     let mut summary = Summary {
         upgraded_from,
@@ -842,12 +856,26 @@ pub fn index_directory(
     let mut committer = Committer::new(&index, opts);
     let record = CommitRecord {
         walk: Some(scope.clone()),
+        root: std::path::absolute(corpus)
+            .ok()
+            .filter(|root| root.to_str().is_some()),
     };
     committer.payload =
         Some(serde_json::to_string(&record).map_err(|e| Error::Invalid(e.to_string()))?);
     // A run whose scope is not the one recorded commits, if only to record it: else a later
-    // refresh would keep the old one.
-    committer.pending |= recorded.as_ref() != Some(&scope);
+    // refresh would keep the old one. So does a run that rebuilt the index, whose record went
+    // with it.
+    // And a run from a corpus directory that is not the recorded one (moved, renamed).
+    let same_dir = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    let moved = match (&previous.root, &record.root) {
+        (Some(before), Some(now)) => !same_dir(before, now),
+        (before, now) => before.is_some() != now.is_some(),
+    };
+    committer.pending |=
+        recorded.as_ref() != Some(&scope) || upgraded_from.is_some() || opts.rebuild || moved;
     let next = AtomicUsize::new(0);
     let threads = opts.threads.clamp(1, 16);
     std::thread::scope(|scope| -> Result<()> {

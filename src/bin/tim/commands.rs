@@ -316,15 +316,13 @@ fn search(mut args: SearchArgs) -> CmdResult {
     })
 }
 
-/// Where the hits of an index found without a corpus argument are shown from: the corpus of a
-/// `.tim` index (its parent directory) as a path from the working directory, so that a printed
-/// `path:line` opens from where `tim` runs, as ripgrep's do. `None` for an index of another
-/// name, whose corpus is not known: its paths are shown from the corpus root.
+/// Where the hits of an index found without a corpus argument are shown from: the corpus
+/// directory its last commit recorded, as a path from the working directory, so that a
+/// printed `path:line` opens from where `tim` runs, as ripgrep's do. `None` when the index
+/// recorded none (a JSON Lines index, whose hits are record ids): paths are then shown from
+/// the corpus root.
 fn display_root(index_dir: &Path) -> Option<PathBuf> {
-    if index_dir.file_name()? != ".tim" {
-        return None;
-    }
-    let corpus = std::path::absolute(index_dir.parent()?).ok()?;
+    let corpus = timkiem::ingest::indexer::recorded_corpus_root(index_dir)?;
     let cwd = std::env::current_dir().ok()?;
     let (to, from): (Vec<_>, Vec<_>) = (corpus.components().collect(), cwd.components().collect());
     let common = to.iter().zip(&from).take_while(|(a, b)| a == b).count();

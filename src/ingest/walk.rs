@@ -358,6 +358,14 @@ fn push_name(key: &mut String, name: &std::ffi::OsStr) {
     }
 }
 
+/// `path` as text, each byte that is not part of valid UTF-8 written `\xNN` as in
+/// [`rel_path_key`]: how a path is shown beside the names of the files an index holds.
+pub fn path_text(path: &Path) -> String {
+    let mut text = String::new();
+    push_name(&mut text, path.as_os_str());
+    text
+}
+
 /// The exact bytes of a relative path, so a file whose name is not UTF-8 can be found again:
 /// the raw bytes on Unix, the UTF-8 of [`rel_path_key`] elsewhere.
 pub fn rel_path_bytes(rel: &Path) -> Vec<u8> {

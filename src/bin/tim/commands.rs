@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use timkiem::analysis::{Analyzer, FieldKind};
 use timkiem::ingest::indexer::{index_directory, index_jsonl, IndexOptions, JsonlKeys, Summary};
-use timkiem::ingest::walk::WalkOptions;
+use timkiem::ingest::walk::{path_text, WalkOptions};
 use timkiem::search::eval::{read_qrels, read_queries, Evaluator};
 use timkiem::search::searcher::{Hit, SearchOptions, Searcher};
 use timkiem::{Error, Index, SchemaConfig};
@@ -483,7 +483,7 @@ fn info(args: InfoArgs) -> CmdResult {
         writeln!(
             out,
             "index:     {}",
-            render::escape_controls(&render::path_text(&info.dir))
+            render::escape_controls(&path_text(&info.dir))
         )?;
         match info.binary_files {
             0 => writeln!(out, "files:     {}", info.files)?,
@@ -501,9 +501,7 @@ fn info(args: InfoArgs) -> CmdResult {
         writeln!(
             out,
             "schema:    {} (passages {}/{}/{} bytes target/max/min, {} spelling variants)",
-            render::escape_controls(&render::path_text(
-                &info.dir.join(timkiem::index::SCHEMA_FILE)
-            )),
+            render::escape_controls(&path_text(&info.dir.join(timkiem::index::SCHEMA_FILE))),
             p.target_bytes,
             p.max_bytes,
             p.min_bytes,

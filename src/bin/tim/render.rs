@@ -8,22 +8,10 @@ use anstyle::{AnsiColor, Style};
 use base64::Engine;
 use indicatif::{ProgressBar, ProgressStyle};
 use timkiem::ingest::indexer::{Progress, Summary};
+use timkiem::ingest::walk::path_text;
 use timkiem::search::searcher::Hit;
 
 use crate::cli::ColorChoice;
-
-/// `path` as text, each byte that is not part of valid UTF-8 written `\xNN`, as the index
-/// writes the names of the files it holds (`walk::rel_path_key`).
-pub fn path_text(path: &Path) -> String {
-    let mut text = String::new();
-    for chunk in path.as_os_str().as_encoded_bytes().utf8_chunks() {
-        text.push_str(chunk.valid());
-        for byte in chunk.invalid() {
-            text.push_str(&format!("\\x{byte:02X}"));
-        }
-    }
-    text
-}
 
 /// Makes text safe to print on a terminal: control characters (C0 except tab, DEL, C1) and
 /// bidirectional overrides are shown as visible escapes (`\x1b`, `\u{202e}`), so text from the

@@ -624,10 +624,10 @@ fn now_ns() -> i64 {
 /// What each commit of a directory run records in the index's metadata (tantivy's commit
 /// payload, as JSON): the scope of the walk that found the files it holds, and the corpus
 /// directory it walked.
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 struct CommitRecord {
     walk: Option<WalkScope>,
-    /// The corpus directory, absolute (`None` when its path is not UTF-8).
+    /// The corpus directory, canonical (`None` when its path is not UTF-8).
     root: Option<PathBuf>,
 }
 
@@ -641,7 +641,7 @@ fn commit_record(index_dir: &Path) -> Option<CommitRecord> {
     serde_json::from_str(meta.get("payload")?.as_str()?).ok()
 }
 
-/// The corpus directory that the index at `index_dir` was last built from (absolute), if its
+/// The corpus directory that the index at `index_dir` was last built from (canonical), if its
 /// last commit recorded one: where the paths of its hits are found.
 pub fn recorded_corpus_root(index_dir: &Path) -> Option<PathBuf> {
     commit_record(index_dir)?.root
@@ -781,8 +781,7 @@ pub fn index_directory(
     };
     // Read before the index is opened: opening may rebuild it, and the record with it.
     let previous = commit_record(index_dir).unwrap_or_default();
-    let recorded = previous.walk;
-    let scope = match &recorded {
+    let scope = match &previous.walk {
         Some(recorded) if opts.keep_recorded_scope => recorded.clone(),
         _ => WalkScope::of(&opts.walk),
     };
@@ -856,26 +855,17 @@ pub fn index_directory(
     let mut committer = Committer::new(&index, opts);
     let record = CommitRecord {
         walk: Some(scope.clone()),
-        root: std::path::absolute(corpus)
+        root: corpus
+            .canonicalize()
             .ok()
             .filter(|root| root.to_str().is_some()),
     };
     committer.payload =
         Some(serde_json::to_string(&record).map_err(|e| Error::Invalid(e.to_string()))?);
-    // A run whose scope is not the one recorded commits, if only to record it: else a later
-    // refresh would keep the old one. So does a run that rebuilt the index, whose record went
-    // with it.
-    // And a run from a corpus directory that is not the recorded one (moved, renamed).
-    let same_dir = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
-    };
-    let moved = match (&previous.root, &record.root) {
-        (Some(before), Some(now)) => !same_dir(before, now),
-        (before, now) => before.is_some() != now.is_some(),
-    };
-    committer.pending |=
-        recorded.as_ref() != Some(&scope) || upgraded_from.is_some() || opts.rebuild || moved;
+    // A run whose record differs from the last commit's (another scope, a moved corpus), or
+    // that rebuilt the index and its record with it, commits, if only to record it: else a
+    // later refresh would keep the old one.
+    committer.pending |= record != previous || upgraded_from.is_some() || opts.rebuild;
     let next = AtomicUsize::new(0);
     let threads = opts.threads.clamp(1, 16);
     std::thread::scope(|scope| -> Result<()> {

@@ -552,10 +552,9 @@ impl DocBuilder<'_> {
         let decoded = match decode(&bytes) {
             Ok(d) => d,
             Err(e) => {
-                let binary = matches!(e, Error::Binary);
-                let reason = match e {
-                    Error::Binary => "binary".to_string(),
-                    other => other.to_string(),
+                let (reason, binary) = match e {
+                    Error::Binary => ("binary".to_string(), true),
+                    other => (other.to_string(), false),
                 };
                 let manifest = ManifestEntry { binary, ..manifest };
                 return Processed::Skipped {

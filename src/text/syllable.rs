@@ -21,6 +21,8 @@
 //! This is a check on spelling, not a dictionary: every real syllable passes, and so do some
 //! short English words that happen to be spelled like one (`the`, `an`, `ban`).
 
+use unicode_normalization::UnicodeNormalization;
+
 /// Folded Vietnamese rhymes, sorted for binary search; one line per leading vowel.
 #[rustfmt::skip]
 pub const RHYMES: &[&str] = &[
@@ -113,25 +115,13 @@ pub fn other_lone_i_spelling(exact: &str, folded: &str) -> Option<String> {
     if !has_lone_i(folded) {
         return None;
     }
-    let vowel = exact.chars().next_back()?;
-    let other = match vowel {
-        'y' => 'i',
-        'ý' => 'í',
-        'ỳ' => 'ì',
-        'ỷ' => 'ỉ',
-        'ỹ' => 'ĩ',
-        'ỵ' => 'ị',
+    // The onset holds no `i` or `y`: swap the vowel's base letter, its tone mark stays on it.
+    let swap = |c| match c {
         'i' => 'y',
-        'í' => 'ý',
-        'ì' => 'ỳ',
-        'ỉ' => 'ỷ',
-        'ĩ' => 'ỹ',
-        'ị' => 'ỵ',
-        _ => return None,
+        'y' => 'i',
+        c => c,
     };
-    let mut spelled = exact[..exact.len() - vowel.len_utf8()].to_string();
-    spelled.push(other);
-    Some(spelled)
+    Some(exact.nfd().map(swap).nfc().collect())
 }
 
 /// Longest run-together word that [`unified_runs`] tries to read as syllables.

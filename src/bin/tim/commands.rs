@@ -190,10 +190,12 @@ fn summary_line(s: &Summary) -> String {
 /// must not redirect the refresh into an index of another corpus, which would drop every file
 /// of that corpus from it.
 fn resolve_index(explicit: Option<&Path>) -> Result<PathBuf, CommandError> {
-    let from_env = std::env::var_os("TIM_INDEX")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from);
-    if let Some(dir) = explicit.map(Path::to_path_buf).or(from_env) {
+    let from_env = || {
+        std::env::var_os("TIM_INDEX")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    if let Some(dir) = explicit.map(Path::to_path_buf).or_else(from_env) {
         let dir = dir.as_path();
         // A corpus directory stands for its `.tim/`.
         if !dir.join("meta.json").exists() && dir.join(".tim").join("meta.json").exists() {

@@ -19,15 +19,15 @@ use std::path::Path;
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{IndexReader, TantivyDocument, Term};
+use tantivy::{IndexReader, Term};
 use timkiem::analysis::FieldKind;
 use timkiem::schema::KIND_PASSAGE;
 use timkiem::search::bm25::PassageStats;
 use timkiem::search::terms::TermInfos;
 
-use super::QueryEngine;
+use super::{count_stored_paths, QueryEngine};
 use crate::Result;
 
 /// Searches a `tim` index's `folded` field with tantivy alone.
@@ -87,12 +87,7 @@ impl QueryEngine for Floor {
             &TopDocs::with_limit(10).order_by_score(),
             &stats,
         )?;
-        let mut n = 0;
-        for (_, address) in top {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            n += usize::from(doc.get_first(self.path).and_then(|v| v.as_str()).is_some());
-        }
-        Ok(n)
+        count_stored_paths(&searcher, top, self.path)
     }
 }
 

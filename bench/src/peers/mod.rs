@@ -22,6 +22,22 @@ pub trait QueryEngine {
     fn search(&mut self, query: &str) -> Result<usize>;
 }
 
+/// How many of the `top` documents hold a stored path in `path`, each read from the store as
+/// a user's search would read its hits.
+pub fn count_stored_paths(
+    searcher: &tantivy::Searcher,
+    top: Vec<(tantivy::Score, tantivy::DocAddress)>,
+    path: tantivy::schema::Field,
+) -> Result<usize> {
+    use tantivy::schema::Value;
+    let mut n = 0;
+    for (_, address) in top {
+        let doc: tantivy::TantivyDocument = searcher.doc(address)?;
+        n += usize::from(doc.get_first(path).and_then(|v| v.as_str()).is_some());
+    }
+    Ok(n)
+}
+
 /// An index builder compared in the cold-build table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Builder {

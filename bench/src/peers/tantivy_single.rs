@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 
 use tantivy::collector::TopDocs;
 use tantivy::query::QueryParser;
-use tantivy::schema::{Field, Schema, Value, STORED, STRING, TEXT};
+use tantivy::schema::{Field, Schema, STORED, STRING, TEXT};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, IndexWriter, TantivyDocument};
 
-use super::{rel_path, QueryEngine, WRITER_MEMORY};
+use super::{count_stored_paths, rel_path, QueryEngine, WRITER_MEMORY};
 use crate::Result;
 
 /// Builds the index of `files` (under `root`) at `out` with `threads` indexing threads.
@@ -84,11 +84,6 @@ impl QueryEngine for TantivySingle {
         let query = self.parser.parse_query(&clean)?;
         let searcher = self.reader.searcher();
         let top = searcher.search(&query, &TopDocs::with_limit(10).order_by_score())?;
-        let mut n = 0;
-        for (_, address) in top {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            n += usize::from(doc.get_first(self.path).and_then(|v| v.as_str()).is_some());
-        }
-        Ok(n)
+        count_stored_paths(&searcher, top, self.path)
     }
 }
